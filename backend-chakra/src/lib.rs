@@ -1,0 +1,1 @@
+//! ChakraCore backend (in progress).

@@ -1,0 +1,1 @@
+//! V8 backend (in progress).

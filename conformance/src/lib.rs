@@ -1,0 +1,1 @@
+//! polysnap conformance suite (see issue: conformance).

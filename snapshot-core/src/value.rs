@@ -1,0 +1,118 @@
+//! The neutral host-value model and the host-function signature.
+//!
+//! Host functions are written once against these types and run on every backend; each
+//! backend converts between its engine's values and [`HostValue`].
+
+use std::fmt;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+/// A JavaScript value as the host sees it, independent of any engine.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+pub enum HostValue {
+    /// `undefined`.
+    #[default]
+    Undefined,
+    /// `null`.
+    Null,
+    /// A boolean.
+    Bool(bool),
+    /// A number (every JS number is an f64).
+    Number(f64),
+    /// A string.
+    String(String),
+    /// The bytes of an ArrayBuffer or of a typed-array view (copied).
+    Bytes(Vec<u8>),
+    /// An array, converted element by element.
+    Array(Vec<HostValue>),
+    /// A plain object's own enumerable properties, in property order.
+    Object(Vec<(String, HostValue)>),
+    /// An opaque handle to an engine object the host does not look inside.
+    Handle(OpaqueHandle),
+}
+
+/// An engine object kept alive by a backend for the host, named by a number the backend gives.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct OpaqueHandle(pub u64);
+
+impl HostValue {
+    /// The string inside, if this is a string.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            HostValue::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The number inside, if this is a number.
+    pub fn as_f64(&self) -> Option<f64> {
+        match self {
+            HostValue::Number(n) => Some(*n),
+            _ => None,
+        }
+    }
+}
+
+impl From<&str> for HostValue {
+    fn from(s: &str) -> Self {
+        HostValue::String(s.to_owned())
+    }
+}
+impl From<String> for HostValue {
+    fn from(s: String) -> Self {
+        HostValue::String(s)
+    }
+}
+impl From<f64> for HostValue {
+    fn from(n: f64) -> Self {
+        HostValue::Number(n)
+    }
+}
+impl From<bool> for HostValue {
+    fn from(b: bool) -> Self {
+        HostValue::Bool(b)
+    }
+}
+
+/// One call of a host function from JavaScript.
+#[derive(Debug, Default)]
+pub struct HostCall {
+    /// The receiver (`this`), converted.
+    pub this: HostValue,
+    /// The arguments, converted.
+    pub args: Vec<HostValue>,
+}
+
+impl HostCall {
+    /// Argument `index`, or `undefined` when absent (as in JavaScript).
+    pub fn arg(&self, index: usize) -> &HostValue {
+        const UNDEFINED: HostValue = HostValue::Undefined;
+        self.args.get(index).unwrap_or(&UNDEFINED)
+    }
+}
+
+/// An error a host function throws into JavaScript (as an `Error` with this message).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HostError {
+    /// The message of the thrown `Error`.
+    pub message: String,
+}
+
+impl HostError {
+    /// A thrown `Error` with `message`.
+    pub fn new(message: impl Into<String>) -> HostError {
+        HostError { message: message.into() }
+    }
+}
+
+impl fmt::Display for HostError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for HostError {}
+
+/// The engine-neutral signature of a native function.
+pub type HostFunction = Arc<dyn Fn(&HostCall) -> Result<HostValue, HostError> + Send + Sync>;
