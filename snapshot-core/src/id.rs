@@ -63,7 +63,16 @@ impl StableId {
         self.name.or_else(|| interned_name(self.hash))
     }
 
-    /// Remembers this id's name for the process, so ids read back by hash display it.
+    /// Remembers this id's name (when it has one) for the process, so ids read back by
+    /// hash display it too; returns the id.
+    pub fn remembered(self) -> StableId {
+        if let Some(name) = self.name {
+            names().lock().expect("name table poisoned").entry(self.hash).or_insert(name);
+        }
+        self
+    }
+
+    /// Remembers `name` for this id's hash, in every build (registered natives).
     pub(crate) fn remember_name(self, name: &'static str) {
         names().lock().expect("name table poisoned").entry(self.hash).or_insert(name);
     }
@@ -144,11 +153,13 @@ impl<'de> Deserialize<'de> for StableId {
     }
 }
 
-/// `stable_id!("fs.open")`: a `StableId` computed at compile time.
+/// `stable_id!("fs.open")`: a `StableId` computed at compile time, whose name (in builds
+/// that keep names) is remembered so that ids read back from files display it too. In a
+/// `const`, use [`StableId::new`].
 #[macro_export]
 macro_rules! stable_id {
     ($name:expr) => {{
         const ID: $crate::StableId = $crate::StableId::new($name);
-        ID
+        ID.remembered()
     }};
 }

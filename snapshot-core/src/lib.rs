@@ -1,13 +1,26 @@
 //! Engine-neutral core of polysnap.
 //!
-//! Knows no engine: stable ids, the registry of natives and its external-reference table,
-//! the neutral host-value model, identity maps, rehydrators, the backend traits and the
-//! snapshot file format with its validation.
+//! Knows no engine: stable ids ([`id`]), the registry of natives and its external-reference
+//! table ([`registry`]), the neutral host-value model ([`value`]), identity maps
+//! ([`identity`]), rehydrators ([`rehydrate`]), the backend traits ([`backend`]) and the
+//! snapshot file format with its validation ([`format`]).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod backend;
+pub mod error;
+pub mod format;
 pub mod id;
+pub mod identity;
+pub mod registry;
+pub mod rehydrate;
 pub mod value;
 
+pub use backend::{Api, Builder, Capabilities, CapabilityGap, CaptureOptions, Captured, Runtime, SharedBytes};
+pub use error::{FormatError, IdentityError, ReconcileError, RegistryError, RehydrateError};
+pub use format::{EngineBuild, EngineKind, Header, Snapshot};
 pub use id::{hash_name, StableId};
+pub use identity::{IdentityMap, IdentityTable};
+pub use registry::{reconcile, ExtraPolicy, Extension, Native, NativeKind, RefEntry, RefTable, Registry};
+pub use rehydrate::{Rehydrator, Rehydrators};
 pub use value::{HostCall, HostError, HostFunction, HostValue, OpaqueHandle};

@@ -1,0 +1,109 @@
+//! The backend's error type.
+
+use std::path::PathBuf;
+
+use crate::ffi::JsErrorCode;
+
+/// Everything that can go wrong in the ChakraCore backend.
+///
+/// Messages say what was expected, what was found and what to do about it.
+#[derive(Debug, thiserror::Error)]
+pub enum ChakraError {
+    /// The library file could not be loaded.
+    #[error(
+        "could not load the ChakraCore library at {path}: {source}. Expected libChakraCore.so \
+         (pyChakraCore 0.2.0, ChakraCore 1.11.24); put it there or set POLYSNAP_CHAKRA_LIB to its path"
+    )]
+    LibraryOpen {
+        /// The file tried.
+        path: PathBuf,
+        /// The loader's error.
+        source: libloading::Error,
+    },
+
+    /// The library lacks a JSRT function the backend needs.
+    #[error(
+        "the ChakraCore library at {path} does not export `{symbol}` ({source}). Expected a \
+         ChakraCore 1.11 build with time-travel debugging (TTD) enabled, as shipped by \
+         pyChakraCore 0.2.0; point POLYSNAP_CHAKRA_LIB at such a build"
+    )]
+    MissingSymbol {
+        /// The library file.
+        path: PathBuf,
+        /// The missing function.
+        symbol: &'static str,
+        /// The loader's error.
+        source: libloading::Error,
+    },
+
+    /// Reading a file failed.
+    #[error("could not read {path}: {source}; check that the file exists and is readable")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+
+    /// A JSRT call returned an error code (other than a script exception).
+    #[error("ChakraCore call {call} failed: expected JsNoError, got {code}")]
+    Engine {
+        /// The JSRT function called.
+        call: &'static str,
+        /// What it returned.
+        code: JsErrorCode,
+    },
+
+    /// JavaScript threw (or failed to compile); the pending exception was taken and cleared.
+    #[error("JavaScript {}: {message}{}", if *.compile { "compile error" } else { "exception" }, stack.as_deref().map(|s| format!("\n{s}")).unwrap_or_default())]
+    Script {
+        /// The JSRT call during which it was thrown.
+        call: &'static str,
+        /// True when the script did not parse (`JsErrorScriptCompile`).
+        compile: bool,
+        /// `String(exception.message)` for Error objects (prefixed with the error's name),
+        /// else `String(exception)`.
+        message: String,
+        /// `exception.stack`, when the exception had one.
+        stack: Option<String>,
+    },
+
+    /// A snapshot payload is not valid.
+    #[error("invalid TTD snapshot payload: {reason}. Expected bytes written by TtdPayload::encode of this backend; re-capture the snapshot")]
+    Payload {
+        /// What was wrong.
+        reason: String,
+    },
+
+    /// A value had a shape the conversion cannot handle.
+    #[error("cannot convert value: expected {expected}, found {found}")]
+    Conversion {
+        /// What the conversion needs.
+        expected: &'static str,
+        /// What it got.
+        found: String,
+    },
+
+    /// The API was used in a way this backend does not support.
+    #[error("{0}")]
+    Usage(String),
+
+    /// A time-travel (snapshot) step did not go as expected.
+    #[error("TTD {step} failed: {detail}")]
+    Ttd {
+        /// The step (`"capture"`, `"inflate"`, ...).
+        step: &'static str,
+        /// What happened and what to do.
+        detail: String,
+    },
+}
+
+impl ChakraError {
+    /// For [`ChakraError::Script`], the exception's message.
+    pub fn script_message(&self) -> Option<&str> {
+        match self {
+            ChakraError::Script { message, .. } => Some(message),
+            _ => None,
+        }
+    }
+}

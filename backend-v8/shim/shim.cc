@@ -1,0 +1,943 @@
+// polysnap backend-v8 shim: a small extern "C" surface over V8 10.2's C++ API.
+//
+// Rules of this file:
+//  * Every exported function is `v8__Class__Method`, takes and returns plain C types and
+//    opaque pointers, and never lets a C++ exception or a V8 exception cross the boundary:
+//    JS exceptions are caught with v8::TryCatch and returned as an error buffer, C++
+//    exceptions with try/catch.
+//  * No exported function leaves the isolate entered; each call enters with
+//    Isolate::Scope, so several isolates can be interleaved on one thread.
+//  * Values cross the boundary in one byte encoding (see "Value encoding" below), which the
+//    Rust side (src/convert.rs) mirrors.
+//
+// External references.  Every isolate state (`PsState`) owns an external-reference table
+//   [ &Dispatch, &slots[0], &slots[1], ..., &slots[n-1], 0 ]
+// Each native is a FunctionTemplate whose callback is `Dispatch` and whose data is a
+// v8::External holding &slots[i].  When a context is serialized, V8 encodes both pointers
+// as indices into the table; on restore it maps the indices through the new table, so the
+// External of native i points at slot i of the restoring state, which names native i.
+
+#include <cstdint>
+#include <cstring>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <new>
+#include <string>
+#include <vector>
+
+#include "libplatform/libplatform.h"
+#include "v8.h"
+#include "v8-snapshot.h"
+#include "v8-version.h"
+
+namespace {
+
+// ---------------------------------------------------------------------------------------
+// Output buffer.
+
+struct PsBuf {
+  std::string bytes;
+};
+
+void PutU8(std::string& out, uint8_t v) { out.push_back(static_cast<char>(v)); }
+void PutU32(std::string& out, uint32_t v) {
+  char b[4];
+  for (int i = 0; i < 4; i++) b[i] = static_cast<char>((v >> (8 * i)) & 0xff);
+  out.append(b, 4);
+}
+void PutU64(std::string& out, uint64_t v) {
+  char b[8];
+  for (int i = 0; i < 8; i++) b[i] = static_cast<char>((v >> (8 * i)) & 0xff);
+  out.append(b, 8);
+}
+void PutF64(std::string& out, double d) {
+  uint64_t v;
+  std::memcpy(&v, &d, 8);
+  PutU64(out, v);
+}
+void PutStr(std::string& out, const std::string& s) {
+  PutU32(out, static_cast<uint32_t>(s.size()));
+  out.append(s);
+}
+
+// Status codes shared with src/ffi.rs.
+constexpr int kOk = 0;
+constexpr int kJsError = 1;        // buffer: str message, str stack, str location
+constexpr int kInternalError = 2;  // buffer: UTF-8 message
+
+// Value encoding tags shared with src/convert.rs.
+enum Tag : uint8_t {
+  kUndefined = 0,
+  kNull = 1,
+  kFalse = 2,
+  kTrue = 3,
+  kNumber = 4,   // f64 LE
+  kString = 5,   // u32 len, UTF-8
+  kBytes = 6,    // u32 len, bytes
+  kArray = 7,    // u32 n, n values
+  kObject = 8,   // u32 n, n x (u32 len key, value)
+  kHandle = 9,   // u64 (Rust -> JS only; rejected)
+};
+
+constexpr int kMaxDepth = 64;
+
+// ---------------------------------------------------------------------------------------
+// Platform.
+
+std::once_flag g_platform_once;
+v8::Platform* g_platform = nullptr;
+
+void InitPlatform() {
+  std::call_once(g_platform_once, [] {
+    g_platform = v8::platform::NewDefaultPlatform().release();
+    v8::V8::InitializePlatform(g_platform);
+    v8::V8::Initialize();
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// Isolate state.
+
+using PsDispatchFn = int (*)(void* ctx, uint32_t index, const uint8_t* args, size_t args_len,
+                             PsBuf* out);
+
+struct PsState;
+
+struct Slot {
+  PsState* owner;
+  uint32_t index;
+};
+
+struct PsState {
+  v8::SnapshotCreator* creator = nullptr;  // set for builders
+  v8::Isolate* isolate = nullptr;
+  v8::ArrayBuffer::Allocator* allocator = nullptr;  // owned, for runtimes
+  v8::Global<v8::Context> context;
+  std::unique_ptr<Slot[]> slots;
+  uint32_t slot_count = 0;
+  std::vector<intptr_t> refs;
+  PsDispatchFn dispatch = nullptr;
+  void* dispatch_ctx = nullptr;
+  v8::StartupData startup{nullptr, 0};       // restored runtimes: points at Rust memory
+  v8::StartupData existing_blob{nullptr, 0}; // warm builders: copy of the cold blob
+  bool built = false;
+};
+
+void Dispatch(const v8::FunctionCallbackInfo<v8::Value>& info);
+
+void InitSlots(PsState* st, uint32_t count) {
+  st->slot_count = count;
+  st->slots.reset(new Slot[count == 0 ? 1 : count]);
+  st->refs.clear();
+  st->refs.reserve(count + 2);
+  st->refs.push_back(reinterpret_cast<intptr_t>(&Dispatch));
+  for (uint32_t i = 0; i < count; i++) {
+    st->slots[i].owner = st;
+    st->slots[i].index = i;
+    st->refs.push_back(reinterpret_cast<intptr_t>(&st->slots[i]));
+  }
+  st->refs.push_back(0);
+}
+
+// ---------------------------------------------------------------------------------------
+// Strings.
+
+std::string ToUtf8(v8::Isolate* isolate, v8::Local<v8::String> s) {
+  int len = s->Utf8Length(isolate);
+  std::string out(static_cast<size_t>(len), '\0');
+  if (len > 0) {
+    s->WriteUtf8(isolate, &out[0], len, nullptr,
+                 v8::String::NO_NULL_TERMINATION | v8::String::REPLACE_INVALID_UTF8);
+  }
+  return out;
+}
+
+// String(value), without letting an exception escape.
+std::string Describe(v8::Isolate* isolate, v8::Local<v8::Context> ctx, v8::Local<v8::Value> v) {
+  v8::TryCatch tc(isolate);
+  if (v->IsSymbol()) {
+    v8::Local<v8::Value> d = v.As<v8::Symbol>()->Description(isolate);
+    std::string desc = d->IsString() ? ToUtf8(isolate, d.As<v8::String>()) : "";
+    return "Symbol(" + desc + ")";
+  }
+  v8::Local<v8::String> s;
+  if (!v->ToString(ctx).ToLocal(&s)) return "<value not convertible to a string>";
+  return ToUtf8(isolate, s);
+}
+
+bool MakeString(v8::Isolate* isolate, const char* p, size_t n, v8::Local<v8::String>* out) {
+  if (n > static_cast<size_t>(v8::String::kMaxLength)) return false;
+  return v8::String::NewFromUtf8(isolate, p, v8::NewStringType::kNormal, static_cast<int>(n))
+      .ToLocal(out);
+}
+
+// Fills `out` (kJsError layout) from a caught exception.
+void EncodeJsError(v8::Isolate* isolate, v8::Local<v8::Context> ctx, v8::TryCatch& tc,
+                   std::string& out) {
+  out.clear();
+  std::string message = "<unknown exception>";
+  std::string stack;
+  std::string location;
+  if (tc.HasTerminated()) {
+    message = "execution terminated";
+  } else if (tc.HasCaught()) {
+    v8::Local<v8::Value> exc = tc.Exception();
+    message = Describe(isolate, ctx, exc);
+    v8::Local<v8::Value> st;
+    {
+      v8::TryCatch inner(isolate);
+      if (tc.StackTrace(ctx).ToLocal(&st) && st->IsString()) {
+        stack = ToUtf8(isolate, st.As<v8::String>());
+      }
+    }
+    v8::Local<v8::Message> msg = tc.Message();
+    if (!msg.IsEmpty()) {
+      v8::Local<v8::Value> res = msg->GetScriptResourceName();
+      std::string file = res->IsString() ? ToUtf8(isolate, res.As<v8::String>()) : "<unknown>";
+      int line = msg->GetLineNumber(ctx).FromMaybe(0);
+      int col = msg->GetStartColumn(ctx).FromMaybe(-1) + 1;
+      location = file + ":" + std::to_string(line) + ":" + std::to_string(col);
+    }
+  }
+  PutStr(out, message);
+  PutStr(out, stack);
+  PutStr(out, location);
+}
+
+// ---------------------------------------------------------------------------------------
+// JS -> bytes.
+
+struct Encoder {
+  v8::Isolate* isolate;
+  v8::Local<v8::Context> ctx;
+  std::string& out;
+  std::vector<v8::Local<v8::Object>> path;  // ancestors, for cycle detection
+
+  bool PutDescription(const std::string& s) {
+    PutU8(out, kString);
+    PutStr(out, s);
+    return true;
+  }
+
+  // Returns false with a JS exception pending in the caller's TryCatch.
+  bool Encode(v8::Local<v8::Value> v, int depth) {
+    if (v->IsUndefined()) { PutU8(out, kUndefined); return true; }
+    if (v->IsNull()) { PutU8(out, kNull); return true; }
+    if (v->IsTrue()) { PutU8(out, kTrue); return true; }
+    if (v->IsFalse()) { PutU8(out, kFalse); return true; }
+    if (v->IsNumber()) {
+      PutU8(out, kNumber);
+      PutF64(out, v.As<v8::Number>()->Value());
+      return true;
+    }
+    if (v->IsString()) {
+      PutU8(out, kString);
+      PutStr(out, ToUtf8(isolate, v.As<v8::String>()));
+      return true;
+    }
+    if (v->IsBigInt()) return PutDescription(Describe(isolate, ctx, v) + "n");
+    if (v->IsSymbol()) return PutDescription(Describe(isolate, ctx, v));
+    if (!v->IsObject()) return PutDescription(Describe(isolate, ctx, v));
+
+    if (v->IsArrayBuffer()) {
+      auto ab = v.As<v8::ArrayBuffer>();
+      PutU8(out, kBytes);
+      size_t n = ab->ByteLength();
+      PutU32(out, static_cast<uint32_t>(n));
+      if (n > 0) out.append(static_cast<const char*>(ab->GetBackingStore()->Data()), n);
+      return true;
+    }
+    if (v->IsSharedArrayBuffer()) {
+      auto ab = v.As<v8::SharedArrayBuffer>();
+      PutU8(out, kBytes);
+      size_t n = ab->ByteLength();
+      PutU32(out, static_cast<uint32_t>(n));
+      if (n > 0) out.append(static_cast<const char*>(ab->GetBackingStore()->Data()), n);
+      return true;
+    }
+    if (v->IsArrayBufferView()) {
+      auto view = v.As<v8::ArrayBufferView>();
+      size_t n = view->ByteLength();
+      std::string tmp(n, '\0');
+      if (n > 0) n = view->CopyContents(&tmp[0], n);
+      PutU8(out, kBytes);
+      PutU32(out, static_cast<uint32_t>(n));
+      out.append(tmp.data(), n);
+      return true;
+    }
+    if (v->IsFunction()) {
+      auto name = v.As<v8::Function>()->GetName();
+      std::string s = name->IsString() ? ToUtf8(isolate, name.As<v8::String>()) : "";
+      return PutDescription("[Function: " + (s.empty() ? std::string("(anonymous)") : s) + "]");
+    }
+    if (v->IsProxy()) return PutDescription("[object Proxy]");
+    if (v->IsMap()) return PutDescription("[object Map]");
+    if (v->IsSet()) return PutDescription("[object Set]");
+    if (v->IsWeakMap()) return PutDescription("[object WeakMap]");
+    if (v->IsWeakSet()) return PutDescription("[object WeakSet]");
+    if (v->IsPromise()) return PutDescription("[object Promise]");
+    if (v->IsGeneratorObject()) return PutDescription("[object Generator]");
+    if (v->IsModuleNamespaceObject()) return PutDescription("[object Module]");
+    if (v->IsDate() || v->IsRegExp() || v->IsNativeError() || v->IsBooleanObject() ||
+        v->IsNumberObject() || v->IsStringObject() || v->IsSymbolObject() ||
+        v->IsBigIntObject()) {
+      return PutDescription(Describe(isolate, ctx, v));
+    }
+
+    auto obj = v.As<v8::Object>();
+    for (auto& anc : path) {
+      if (anc == obj) return PutDescription("[Circular]");
+    }
+    if (depth >= kMaxDepth) return PutDescription("[MaxDepth]");
+    path.push_back(obj);
+    bool ok = v->IsArray() ? EncodeArray(v.As<v8::Array>(), depth) : EncodeObject(obj, depth);
+    path.pop_back();
+    return ok;
+  }
+
+  bool EncodeArray(v8::Local<v8::Array> arr, int depth) {
+    uint32_t n = arr->Length();
+    PutU8(out, kArray);
+    PutU32(out, n);
+    for (uint32_t i = 0; i < n; i++) {
+      v8::Local<v8::Value> item;
+      if (!arr->Get(ctx, i).ToLocal(&item)) return false;
+      if (!Encode(item, depth + 1)) return false;
+    }
+    return true;
+  }
+
+  bool EncodeObject(v8::Local<v8::Object> obj, int depth) {
+    v8::Local<v8::Array> keys;
+    if (!obj->GetOwnPropertyNames(ctx,
+                                  static_cast<v8::PropertyFilter>(v8::ONLY_ENUMERABLE |
+                                                                  v8::SKIP_SYMBOLS),
+                                  v8::KeyConversionMode::kConvertToString)
+             .ToLocal(&keys)) {
+      return false;
+    }
+    uint32_t n = keys->Length();
+    PutU8(out, kObject);
+    PutU32(out, n);
+    for (uint32_t i = 0; i < n; i++) {
+      v8::Local<v8::Value> key;
+      if (!keys->Get(ctx, i).ToLocal(&key)) return false;
+      v8::Local<v8::String> key_str;
+      if (!key->ToString(ctx).ToLocal(&key_str)) return false;
+      PutStr(out, ToUtf8(isolate, key_str));
+      v8::Local<v8::Value> item;
+      if (!obj->Get(ctx, key).ToLocal(&item)) return false;
+      if (!Encode(item, depth + 1)) return false;
+    }
+    return true;
+  }
+};
+
+// ---------------------------------------------------------------------------------------
+// bytes -> JS.
+
+struct Decoder {
+  v8::Isolate* isolate;
+  v8::Local<v8::Context> ctx;
+  const uint8_t* p;
+  const uint8_t* end;
+  std::string error;  // set on failure (no JS exception pending)
+
+  bool Need(size_t n) {
+    if (static_cast<size_t>(end - p) < n) {
+      error = "truncated value encoding";
+      return false;
+    }
+    return true;
+  }
+  bool U32(uint32_t* v) {
+    if (!Need(4)) return false;
+    *v = 0;
+    for (int i = 0; i < 4; i++) *v |= static_cast<uint32_t>(p[i]) << (8 * i);
+    p += 4;
+    return true;
+  }
+  bool U64(uint64_t* v) {
+    if (!Need(8)) return false;
+    *v = 0;
+    for (int i = 0; i < 8; i++) *v |= static_cast<uint64_t>(p[i]) << (8 * i);
+    p += 8;
+    return true;
+  }
+  bool Str(v8::Local<v8::String>* s) {
+    uint32_t n;
+    if (!U32(&n) || !Need(n)) return false;
+    if (!MakeString(isolate, reinterpret_cast<const char*>(p), n, s)) {
+      error = "string too long for V8";
+      return false;
+    }
+    p += n;
+    return true;
+  }
+
+  bool Decode(v8::Local<v8::Value>* out, int depth) {
+    if (depth > kMaxDepth * 4) {
+      error = "value nested too deeply";
+      return false;
+    }
+    if (!Need(1)) return false;
+    uint8_t tag = *p++;
+    switch (tag) {
+      case kUndefined: *out = v8::Undefined(isolate); return true;
+      case kNull: *out = v8::Null(isolate); return true;
+      case kFalse: *out = v8::False(isolate); return true;
+      case kTrue: *out = v8::True(isolate); return true;
+      case kNumber: {
+        uint64_t bits;
+        if (!U64(&bits)) return false;
+        double d;
+        std::memcpy(&d, &bits, 8);
+        *out = v8::Number::New(isolate, d);
+        return true;
+      }
+      case kString: {
+        v8::Local<v8::String> s;
+        if (!Str(&s)) return false;
+        *out = s;
+        return true;
+      }
+      case kBytes: {
+        uint32_t n;
+        if (!U32(&n) || !Need(n)) return false;
+        auto ab = v8::ArrayBuffer::New(isolate, n);
+        if (n > 0) std::memcpy(ab->GetBackingStore()->Data(), p, n);
+        p += n;
+        *out = v8::Uint8Array::New(ab, 0, n);
+        return true;
+      }
+      case kArray: {
+        uint32_t n;
+        if (!U32(&n)) return false;
+        auto arr = v8::Array::New(isolate, 0);
+        for (uint32_t i = 0; i < n; i++) {
+          v8::Local<v8::Value> item;
+          if (!Decode(&item, depth + 1)) return false;
+          if (arr->Set(ctx, i, item).IsNothing()) {
+            error = "could not store an array element";
+            return false;
+          }
+        }
+        *out = arr;
+        return true;
+      }
+      case kObject: {
+        uint32_t n;
+        if (!U32(&n)) return false;
+        auto obj = v8::Object::New(isolate);
+        for (uint32_t i = 0; i < n; i++) {
+          v8::Local<v8::String> key;
+          if (!Str(&key)) return false;
+          v8::Local<v8::Value> item;
+          if (!Decode(&item, depth + 1)) return false;
+          if (obj->CreateDataProperty(ctx, key, item).IsNothing()) {
+            error = "could not store an object property";
+            return false;
+          }
+        }
+        *out = obj;
+        return true;
+      }
+      case kHandle:
+        error = "HostValue::Handle cannot be passed to JavaScript: backend-v8 keeps no opaque handles yet";
+        return false;
+      default:
+        error = "unknown value tag " + std::to_string(tag);
+        return false;
+    }
+  }
+};
+
+// ---------------------------------------------------------------------------------------
+// Natives.
+
+void ThrowError(v8::Isolate* isolate, const std::string& message, bool type_error) {
+  v8::Local<v8::String> s;
+  if (!MakeString(isolate, message.data(), message.size(), &s)) {
+    s = v8::String::NewFromUtf8Literal(isolate, "native error (message too long)");
+  }
+  isolate->ThrowException(type_error ? v8::Exception::TypeError(s) : v8::Exception::Error(s));
+}
+
+void Dispatch(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  v8::Isolate* isolate = info.GetIsolate();
+  v8::HandleScope hs(isolate);
+  try {
+    v8::Local<v8::Value> data = info.Data();
+    if (data.IsEmpty() || !data->IsExternal()) {
+      ThrowError(isolate, "polysnap native called without its slot", true);
+      return;
+    }
+    Slot* slot = static_cast<Slot*>(data.As<v8::External>()->Value());
+    PsState* st = slot->owner;
+    v8::Local<v8::Context> ctx = isolate->GetCurrentContext();
+
+    std::string args;
+    {
+      Encoder enc{isolate, ctx, args, {}};
+      v8::Local<v8::Value> self = info.This();
+      bool ok = true;
+      if (self->IsObject() && self == ctx->Global()) {
+        PutU8(args, kUndefined);  // sloppy receiver: the global proxy, not worth copying
+      } else {
+        ok = enc.Encode(self, 0);
+      }
+      PutU32(args, static_cast<uint32_t>(info.Length()));
+      for (int i = 0; ok && i < info.Length(); i++) ok = enc.Encode(info[i], 0);
+      if (!ok) return;  // a getter threw: let the exception propagate to the caller
+    }
+
+    PsBuf result;
+    int status = st->dispatch(st->dispatch_ctx, slot->index,
+                              reinterpret_cast<const uint8_t*>(args.data()), args.size(), &result);
+    if (status == kOk) {
+      Decoder dec{isolate, ctx, reinterpret_cast<const uint8_t*>(result.bytes.data()),
+                  reinterpret_cast<const uint8_t*>(result.bytes.data()) + result.bytes.size(),
+                  {}};
+      v8::Local<v8::Value> ret;
+      if (!dec.Decode(&ret, 0)) {
+        ThrowError(isolate, "native returned a value JavaScript cannot hold: " + dec.error, true);
+        return;
+      }
+      info.GetReturnValue().Set(ret);
+    } else {
+      ThrowError(isolate, result.bytes, false);
+    }
+  } catch (const std::exception& e) {
+    ThrowError(isolate, std::string("polysnap native failed in C++: ") + e.what(), false);
+  } catch (...) {
+    ThrowError(isolate, "polysnap native failed in C++", false);
+  }
+}
+
+// Installs natives [from, slot_count) on globalThis.__polysnap_natives (created,
+// non-enumerable, when absent). `names` is `count` x (u32 len, UTF-8 name).
+bool InstallNatives(PsState* st, v8::Local<v8::Context> ctx, uint32_t from, const uint8_t* names,
+                    size_t names_len, std::string* error) {
+  v8::Isolate* isolate = st->isolate;
+  v8::Local<v8::Object> global = ctx->Global();
+  v8::Local<v8::String> key = v8::String::NewFromUtf8Literal(isolate, "__polysnap_natives");
+  v8::Local<v8::Value> holder_val;
+  if (!global->Get(ctx, key).ToLocal(&holder_val)) {
+    *error = "could not read globalThis.__polysnap_natives";
+    return false;
+  }
+  v8::Local<v8::Object> holder;
+  if (holder_val->IsObject()) {
+    holder = holder_val.As<v8::Object>();
+  } else {
+    holder = v8::Object::New(isolate);
+    if (global->DefineOwnProperty(ctx, key, holder, v8::DontEnum).IsNothing()) {
+      *error = "could not define globalThis.__polysnap_natives";
+      return false;
+    }
+  }
+  const uint8_t* p = names;
+  const uint8_t* end = names + names_len;
+  for (uint32_t i = from; i < st->slot_count; i++) {
+    if (end - p < 4) {
+      *error = "native name list truncated";
+      return false;
+    }
+    uint32_t n = 0;
+    for (int b = 0; b < 4; b++) n |= static_cast<uint32_t>(p[b]) << (8 * b);
+    p += 4;
+    if (static_cast<size_t>(end - p) < n) {
+      *error = "native name list truncated";
+      return false;
+    }
+    v8::Local<v8::String> name;
+    if (!MakeString(isolate, reinterpret_cast<const char*>(p), n, &name)) {
+      *error = "native name too long";
+      return false;
+    }
+    p += n;
+    auto ext = v8::External::New(isolate, &st->slots[i]);
+    auto tmpl = v8::FunctionTemplate::New(isolate, Dispatch, ext, v8::Local<v8::Signature>(), 0,
+                                          v8::ConstructorBehavior::kThrow);
+    tmpl->SetClassName(name);
+    v8::Local<v8::Function> fn;
+    if (!tmpl->GetFunction(ctx).ToLocal(&fn)) {
+      *error = "could not instantiate a native function";
+      return false;
+    }
+    fn->SetName(name);
+    if (holder->CreateDataProperty(ctx, name, fn).IsNothing()) {
+      *error = "could not store a native on __polysnap_natives";
+      return false;
+    }
+  }
+  return true;
+}
+
+void SetInternal(PsBuf* out, const std::string& msg) {
+  if (out) out->bytes = msg;
+}
+
+// Runs `source` as a classic script in the state's context, drains microtasks, encodes
+// the completion value into `out`.
+int RunScript(PsState* st, const char* name, size_t name_len, const char* src, size_t src_len,
+              PsBuf* out) {
+  v8::Isolate* isolate = st->isolate;
+  v8::Isolate::Scope iscope(isolate);
+  v8::HandleScope hs(isolate);
+  v8::Local<v8::Context> ctx = st->context.Get(isolate);
+  v8::Context::Scope cscope(ctx);
+  v8::TryCatch tc(isolate);
+  tc.SetVerbose(false);
+
+  v8::Local<v8::String> name_str, src_str;
+  if (!MakeString(isolate, name, name_len, &name_str) ||
+      !MakeString(isolate, src, src_len, &src_str)) {
+    SetInternal(out, "script or file name longer than V8's maximum string length");
+    return kInternalError;
+  }
+  v8::ScriptOrigin origin(isolate, name_str);
+  v8::Local<v8::Script> script;
+  v8::Local<v8::Value> result;
+  if (!v8::Script::Compile(ctx, src_str, &origin).ToLocal(&script) ||
+      !script->Run(ctx).ToLocal(&result)) {
+    EncodeJsError(isolate, ctx, tc, out->bytes);
+    return kJsError;
+  }
+  isolate->PerformMicrotaskCheckpoint();
+  out->bytes.clear();
+  Encoder enc{isolate, ctx, out->bytes, {}};
+  if (!enc.Encode(result, 0)) {
+    EncodeJsError(isolate, ctx, tc, out->bytes);
+    return kJsError;
+  }
+  return kOk;
+}
+
+uint64_t Checksum(const uint8_t* p, size_t n) {
+  // 64-bit multiply-xorshift over 8-byte words; fast, not cryptographic (detects damage).
+  uint64_t h = 0x9E3779B97F4A7C15ull ^ static_cast<uint64_t>(n);
+  size_t words = n / 8;
+  for (size_t i = 0; i < words; i++) {
+    uint64_t w;
+    std::memcpy(&w, p + 8 * i, 8);
+    h ^= w;
+    h *= 0xFF51AFD7ED558CCDull;
+    h ^= h >> 32;
+  }
+  for (size_t i = words * 8; i < n; i++) {
+    h ^= p[i];
+    h *= 0xC4CEB9FE1A85EC53ull;
+  }
+  h ^= h >> 29;
+  return h;
+}
+
+#define PS_GUARD_BEGIN try {
+#define PS_GUARD_END(out)                                                   \
+  }                                                                         \
+  catch (const std::exception& e) {                                         \
+    SetInternal(out, std::string("C++ exception in backend-v8 shim: ") + e.what()); \
+    return kInternalError;                                                  \
+  }                                                                         \
+  catch (...) {                                                             \
+    SetInternal(out, "unknown C++ exception in backend-v8 shim");          \
+    return kInternalError;                                                  \
+  }
+
+}  // namespace
+
+extern "C" {
+
+// ---- buffers --------------------------------------------------------------------------
+
+PsBuf* v8__Buf__New() { return new (std::nothrow) PsBuf(); }
+void v8__Buf__Delete(PsBuf* b) { delete b; }
+const uint8_t* v8__Buf__Data(const PsBuf* b, size_t* len) {
+  *len = b->bytes.size();
+  return reinterpret_cast<const uint8_t*>(b->bytes.data());
+}
+int v8__Buf__Append(PsBuf* b, const uint8_t* p, size_t n) {
+  try {
+    b->bytes.append(reinterpret_cast<const char*>(p), n);
+    return kOk;
+  } catch (...) {
+    return kInternalError;
+  }
+}
+
+// ---- platform and build identity --------------------------------------------------------
+
+int v8__Platform__Init(PsBuf* out) {
+  PS_GUARD_BEGIN
+  InitPlatform();
+  return kOk;
+  PS_GUARD_END(out)
+}
+
+const char* v8__V8__GetVersion() { return v8::V8::GetVersion(); }
+
+// Version, compile-time V8 layout flags that change the snapshot format, and the header
+// version the shim was compiled against.
+int v8__V8__BuildIdentity(PsBuf* out) {
+  PS_GUARD_BEGIN
+  std::string s = "v8 ";
+  s += v8::V8::GetVersion();
+  s += "; headers ";
+  s += std::to_string(V8_MAJOR_VERSION) + "." + std::to_string(V8_MINOR_VERSION) + "." +
+       std::to_string(V8_BUILD_NUMBER) + "." + std::to_string(V8_PATCH_LEVEL);
+#if defined(__x86_64__)
+  s += "; arch x86_64";
+#elif defined(__aarch64__)
+  s += "; arch aarch64";
+#else
+  s += "; arch other";
+#endif
+  s += "; ptr " + std::to_string(sizeof(void*) * 8);
+#ifdef V8_COMPRESS_POINTERS
+  s += "; pointer-compression on";
+#else
+  s += "; pointer-compression off";
+#endif
+#ifdef V8_31BIT_SMIS_ON_64BIT_ARCH
+  s += "; smi 31";
+#else
+  s += "; smi " + std::to_string(v8::internal::kSmiValueSize);
+#endif
+#ifdef V8_SANDBOX
+  s += "; sandbox on";
+#else
+  s += "; sandbox off";
+#endif
+#ifdef V8_SANDBOXED_EXTERNAL_POINTERS
+  s += "; sandboxed-external-pointers on";
+#else
+  s += "; sandboxed-external-pointers off";
+#endif
+  s += "; embedder-fields " + std::to_string(v8::internal::kEmbedderDataSlotSize);
+  out->bytes = s;
+  return kOk;
+  PS_GUARD_END(out)
+}
+
+uint64_t v8__Blob__Checksum(const uint8_t* p, size_t n) { return Checksum(p, n); }
+
+// Whether V8 accepts `p[0..n)` as a startup snapshot of this build (version check).
+int v8__StartupData__IsValid(const uint8_t* p, size_t n) {
+  if (n == 0 || n > static_cast<size_t>(INT32_MAX)) return 0;
+  v8::StartupData d{reinterpret_cast<const char*>(p), static_cast<int>(n)};
+  return d.IsValid() ? 1 : 0;
+}
+
+// ---- snapshot creator -------------------------------------------------------------------
+
+// Creates a SnapshotCreator isolate with `count` native slots and a fresh context holding
+// the natives. `existing`, when non-null, is copied and used as the base blob (warm pass).
+int v8__SnapshotCreator__New(uint32_t count, const uint8_t* names, size_t names_len,
+                             PsDispatchFn dispatch, void* dispatch_ctx, const uint8_t* existing,
+                             size_t existing_len, PsState** out_state, PsBuf* out) {
+  PS_GUARD_BEGIN
+  InitPlatform();
+  std::unique_ptr<PsState> st(new PsState());
+  InitSlots(st.get(), count);
+  st->dispatch = dispatch;
+  st->dispatch_ctx = dispatch_ctx;
+  v8::StartupData* base = nullptr;
+  if (existing != nullptr) {
+    char* copy = new char[existing_len];
+    std::memcpy(copy, existing, existing_len);
+    st->existing_blob = v8::StartupData{copy, static_cast<int>(existing_len)};
+    base = &st->existing_blob;
+  }
+  st->creator = new v8::SnapshotCreator(st->refs.data(), base);
+  st->isolate = st->creator->GetIsolate();
+  v8::Isolate* isolate = st->isolate;
+  // The constructor entered the isolate; leave it so each call can enter with a Scope.
+  isolate->Exit();
+  isolate->SetMicrotasksPolicy(v8::MicrotasksPolicy::kExplicit);
+  {
+    v8::Isolate::Scope iscope(isolate);
+    v8::HandleScope hs(isolate);
+    v8::Local<v8::Context> ctx = v8::Context::New(isolate);
+    v8::Context::Scope cscope(ctx);
+    st->context.Reset(isolate, ctx);
+    if (existing == nullptr) {
+      std::string error;
+      if (!InstallNatives(st.get(), ctx, 0, names, names_len, &error)) {
+        out->bytes = error;
+        *out_state = st.release();
+        return kInternalError;  // caller deletes the state
+      }
+    }
+  }
+  *out_state = st.release();
+  return kOk;
+  PS_GUARD_END(out)
+}
+
+int v8__SnapshotCreator__RunScript(PsState* st, const char* name, size_t name_len,
+                                   const char* src, size_t src_len, PsBuf* out) {
+  PS_GUARD_BEGIN
+  return RunScript(st, name, name_len, src, src_len, out);
+  PS_GUARD_END(out)
+}
+
+// Warm pass: runs `src` in a throw-away context of this (existing-blob) creator, then makes
+// a second fresh context the state's context. Compiled code lives on SharedFunctionInfos,
+// which both contexts share; the warm-up's globals stay in the throw-away context.
+int v8__SnapshotCreator__WarmUp(PsState* st, const char* name, size_t name_len, const char* src,
+                                size_t src_len, PsBuf* out) {
+  PS_GUARD_BEGIN
+  v8::Isolate* isolate = st->isolate;
+  {
+    v8::Isolate::Scope iscope(isolate);
+    v8::HandleScope hs(isolate);
+    st->context.Reset(isolate, v8::Context::New(isolate));
+  }
+  int status = RunScript(st, name, name_len, src, src_len, out);
+  {
+    v8::Isolate::Scope iscope(isolate);
+    v8::HandleScope hs(isolate);
+    st->context.Reset(isolate, v8::Context::New(isolate));
+  }
+  return status;
+  PS_GUARD_END(out)
+}
+
+// Sets the default context, creates the blob and hands it back as new[]-allocated bytes
+// (free with v8__StartupData__Delete). The state is spent afterwards (delete it).
+int v8__SnapshotCreator__CreateBlob(PsState* st, int keep_code, const uint8_t** data,
+                                    size_t* len, PsBuf* out) {
+  PS_GUARD_BEGIN
+  if (st->built) {
+    out->bytes = "CreateBlob called twice";
+    return kInternalError;
+  }
+  v8::Isolate* isolate = st->isolate;
+  v8::Isolate::Scope iscope(isolate);
+  {
+    v8::HandleScope hs(isolate);
+    v8::Local<v8::Context> ctx = st->context.Get(isolate);
+    st->creator->SetDefaultContext(ctx);
+  }
+  // No global handle may be alive at CreateBlob.
+  st->context.Reset();
+  st->built = true;
+  v8::StartupData blob = st->creator->CreateBlob(
+      keep_code ? v8::SnapshotCreator::FunctionCodeHandling::kKeep
+                : v8::SnapshotCreator::FunctionCodeHandling::kClear);
+  if (blob.data == nullptr || blob.raw_size <= 0) {
+    delete[] blob.data;
+    out->bytes = "V8 SnapshotCreator::CreateBlob returned an empty blob";
+    return kInternalError;
+  }
+  *data = reinterpret_cast<const uint8_t*>(blob.data);
+  *len = static_cast<size_t>(blob.raw_size);
+  return kOk;
+  PS_GUARD_END(out)
+}
+
+void v8__StartupData__Delete(const uint8_t* data) { delete[] reinterpret_cast<const char*>(data); }
+
+// Destroys a creator state. A creator that never made its blob makes and discards one
+// from a fresh context first: V8 aborts when a SnapshotCreator dies without CreateBlob.
+void v8__SnapshotCreator__Delete(PsState* st) {
+  if (st == nullptr) return;
+  try {
+    v8::Isolate* isolate = st->isolate;
+    if (st->creator != nullptr) {
+      isolate->Enter();  // balanced by ~SnapshotCreator's Exit
+      if (!st->built) {
+        {
+          v8::HandleScope hs(isolate);
+          st->creator->SetDefaultContext(v8::Context::New(isolate));
+        }
+        st->context.Reset();
+        st->built = true;
+        v8::StartupData blob =
+            st->creator->CreateBlob(v8::SnapshotCreator::FunctionCodeHandling::kClear);
+        delete[] blob.data;
+      }
+      st->context.Reset();
+      delete st->creator;
+    }
+    delete[] st->existing_blob.data;
+    delete st;
+  } catch (...) {
+    // Nothing sensible to do; the state leaks rather than aborting.
+  }
+}
+
+// ---- runtime isolates --------------------------------------------------------------------
+
+// Creates an isolate (from `blob` when non-null, else from V8's built-in snapshot) with
+// `count` native slots, and a context. Natives [installed_from, count) are installed on
+// __polysnap_natives (for a restored blob: those not in the blob's table). `blob` must stay
+// alive, unmoved, until v8__Isolate__Delete.
+int v8__Isolate__NewFromSnapshot(const uint8_t* blob, size_t blob_len, uint32_t count,
+                                 uint32_t installed_from, const uint8_t* names, size_t names_len,
+                                 PsDispatchFn dispatch, void* dispatch_ctx, PsState** out_state,
+                                 PsBuf* out) {
+  PS_GUARD_BEGIN
+  InitPlatform();
+  std::unique_ptr<PsState> st(new PsState());
+  InitSlots(st.get(), count);
+  st->dispatch = dispatch;
+  st->dispatch_ctx = dispatch_ctx;
+  st->allocator = v8::ArrayBuffer::Allocator::NewDefaultAllocator();
+  v8::Isolate::CreateParams params;
+  params.array_buffer_allocator = st->allocator;
+  params.external_references = st->refs.data();
+  if (blob != nullptr) {
+    if (blob_len > static_cast<size_t>(INT32_MAX)) {
+      out->bytes = "snapshot larger than 2 GiB";
+      delete st->allocator;
+      return kInternalError;
+    }
+    st->startup = v8::StartupData{reinterpret_cast<const char*>(blob), static_cast<int>(blob_len)};
+    params.snapshot_blob = &st->startup;
+  }
+  st->isolate = v8::Isolate::New(params);
+  v8::Isolate* isolate = st->isolate;
+  isolate->SetMicrotasksPolicy(v8::MicrotasksPolicy::kExplicit);
+  std::string error;
+  bool ok = true;
+  {
+    v8::Isolate::Scope iscope(isolate);
+    v8::HandleScope hs(isolate);
+    v8::Local<v8::Context> ctx = v8::Context::New(isolate);
+    v8::Context::Scope cscope(ctx);
+    st->context.Reset(isolate, ctx);
+    if (installed_from < count) {
+      ok = InstallNatives(st.get(), ctx, installed_from, names, names_len, &error);
+    }
+  }
+  *out_state = st.release();
+  if (!ok) {
+    out->bytes = error;
+    return kInternalError;  // caller deletes the state
+  }
+  return kOk;
+  PS_GUARD_END(out)
+}
+
+int v8__Isolate__RunScript(PsState* st, const char* name, size_t name_len, const char* src,
+                           size_t src_len, PsBuf* out) {
+  PS_GUARD_BEGIN
+  return RunScript(st, name, name_len, src, src_len, out);
+  PS_GUARD_END(out)
+}
+
+void v8__Isolate__Delete(PsState* st) {
+  if (st == nullptr) return;
+  try {
+    st->context.Reset();
+    if (st->isolate != nullptr) st->isolate->Dispose();
+    delete st->allocator;
+    delete st;
+  } catch (...) {
+  }
+}
+
+}  // extern "C"

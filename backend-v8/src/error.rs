@@ -1,0 +1,78 @@
+//! The error type of backend-v8.
+
+use snapshot_core::StableId;
+
+/// Everything that can go wrong in backend-v8. Each message says what was expected, what
+/// was found and what to do.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum V8Error {
+    /// JavaScript threw (or failed to compile) and nothing caught it.
+    #[error("JavaScript threw an uncaught exception in `{file}`: {message} (at {location}); expected the script to complete, fix it or catch the exception in JavaScript{}", stack.as_deref().map(|s| format!("\n{s}")).unwrap_or_default())]
+    Js {
+        /// The script's file name as given to `run_script`.
+        file: String,
+        /// `String(exception)`, e.g. `Error: boom` or `SyntaxError: Unexpected token`.
+        message: String,
+        /// The exception's `stack`, when it had one.
+        stack: Option<String>,
+        /// `file:line:column` of the throw, when V8 knew it.
+        location: String,
+    },
+    /// The bytes passed to restore are not a backend-v8 snapshot, or are damaged.
+    #[error("not a usable backend-v8 snapshot: expected {expected}, found {found}; pass the unmodified bytes returned by SnapshotBuilder::build")]
+    BadBlob {
+        /// What a valid snapshot has at this point.
+        expected: String,
+        /// What these bytes have.
+        found: String,
+    },
+    /// The snapshot was made by a different V8 build than the one this process runs.
+    #[error("snapshot made by V8 build `{found}`, but this process runs `{expected}`; rebuild the snapshot with this build")]
+    BuildMismatch {
+        /// The running build's identity.
+        expected: String,
+        /// The identity recorded in the snapshot.
+        found: String,
+    },
+    /// The snapshot's external-reference table needs a native that was not passed.
+    #[error("the snapshot's external-reference table needs native `{id}` at position {position}, but it is not among the natives passed; register a native with that id before restoring")]
+    MissingNative {
+        /// The native's id.
+        id: StableId,
+        /// Its position in the snapshot's table.
+        position: usize,
+    },
+    /// Two natives with the same id were passed.
+    #[error("native id `{id}` is registered twice (names `{first}` and `{second}`); expected each id once, remove one of them")]
+    DuplicateNative {
+        /// The id.
+        id: StableId,
+        /// The first name with that id.
+        first: String,
+        /// The second name with that id.
+        second: String,
+    },
+    /// A native's id is not the hash of its name.
+    #[error("native `{name}` has id {found:?}, expected StableId::new({name:?}); build the id from the same name")]
+    NativeIdMismatch {
+        /// The native's name.
+        name: String,
+        /// The id it carried.
+        found: StableId,
+    },
+    /// An argument could not be handed to V8.
+    #[error("invalid input: expected {expected}, found {found}")]
+    InvalidInput {
+        /// What is accepted.
+        expected: String,
+        /// What was passed.
+        found: String,
+    },
+    /// A value could not be converted between JavaScript and [`snapshot_core::HostValue`].
+    #[error("value conversion failed: {0}; this is a backend-v8 bug, please report it with the value involved")]
+    Conversion(String),
+    /// The shim or V8 failed in a way that is not a JavaScript exception.
+    #[error("V8 shim failure: {0}")]
+    Internal(String),
+}

@@ -1,0 +1,158 @@
+//! The backend traits, in the style of wgpu-hal: [`Api`] holds only associated types and
+//! facts about the engine; behaviour lives in small traits ([`Builder`], [`Runtime`]) that
+//! each name their `Api`. What an engine cannot do is a declared [`CapabilityGap`], never a
+//! silent difference.
+
+use std::ops::Range;
+use std::sync::Arc;
+
+use bitflags::bitflags;
+
+use crate::format::{EngineBuild, EngineKind, PayloadEncoding};
+use crate::registry::Native;
+use crate::value::HostValue;
+
+bitflags! {
+    /// What a backend can bring back from a snapshot.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+    pub struct Capabilities: u32 {
+        /// Named contexts besides the default one, restored by name.
+        const NAMED_CONTEXTS = 1 << 0;
+        /// Compiled code kept in the snapshot (warm code).
+        const WARM_CODE = 1 << 1;
+        /// `DataView` objects survive.
+        const DATA_VIEW = 1 << 2;
+        /// `Intl` objects survive.
+        const INTL = 1 << 3;
+        /// Native data behind wrapper objects comes back (ObjectWrap).
+        const OBJECT_WRAP = 1 << 4;
+        /// The payload is used straight from a mapped file, without a copy.
+        const ZERO_COPY_PAYLOAD = 1 << 5;
+        /// Several runtimes restored from one snapshot may run on different threads at once.
+        const CONCURRENT_RUNTIMES = 1 << 6;
+    }
+}
+
+/// A capability a backend lacks, with the reason (shown in the conformance matrix).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CapabilityGap {
+    /// The capability.
+    pub capability: Capabilities,
+    /// Why the engine cannot provide it.
+    pub reason: &'static str,
+}
+
+/// Bytes that stay alive as long as something holds them: a mapped file, a `Vec`, or a part
+/// of either. Engines that read a payload lazily keep one of these for their lifetime.
+#[derive(Clone)]
+pub struct SharedBytes {
+    owner: Arc<dyn AsRef<[u8]> + Send + Sync>,
+    range: Range<usize>,
+}
+
+impl SharedBytes {
+    /// All of `owner`'s bytes.
+    pub fn new(owner: Arc<dyn AsRef<[u8]> + Send + Sync>) -> SharedBytes {
+        let len = (*owner).as_ref().len();
+        SharedBytes { owner, range: 0..len }
+    }
+
+    /// `range` of `owner`'s bytes; `None` when the range is out of bounds.
+    pub fn slice(owner: Arc<dyn AsRef<[u8]> + Send + Sync>, range: Range<usize>) -> Option<SharedBytes> {
+        ((*owner).as_ref().get(range.clone()).is_some()).then_some(SharedBytes { owner, range })
+    }
+
+    /// The bytes.
+    pub fn as_slice(&self) -> &[u8] {
+        &(*self.owner).as_ref()[self.range.clone()]
+    }
+}
+
+impl From<Vec<u8>> for SharedBytes {
+    fn from(bytes: Vec<u8>) -> SharedBytes {
+        SharedBytes::new(Arc::new(bytes))
+    }
+}
+
+impl AsRef<[u8]> for SharedBytes {
+    fn as_ref(&self) -> &[u8] {
+        self.as_slice()
+    }
+}
+
+impl std::fmt::Debug for SharedBytes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SharedBytes({} bytes)", self.range.len())
+    }
+}
+
+/// An engine, as a set of associated types and facts.
+pub trait Api: Sized + 'static {
+    /// Which engine this is.
+    const KIND: EngineKind;
+    /// Makes snapshots.
+    type Builder: Builder<A = Self>;
+    /// A live runtime, fresh or restored.
+    type Runtime: Runtime<A = Self>;
+    /// The backend's error type.
+    type Error: std::error::Error + Send + Sync + 'static;
+
+    /// The exact engine build this program would load (checked against snapshots).
+    fn engine_build() -> Result<EngineBuild, Self::Error>;
+
+    /// Everything this backend can bring back.
+    fn capabilities() -> Capabilities;
+
+    /// What it cannot, each with the reason.
+    fn gaps() -> &'static [CapabilityGap];
+}
+
+/// What to keep when capturing.
+#[derive(Clone, Debug, Default)]
+pub struct CaptureOptions {
+    /// A script whose calls compile code that is then kept, while its side effects are not.
+    pub warmup: Option<(String, String)>,
+}
+
+/// What a capture produced, ready for the container.
+#[derive(Clone, Debug)]
+pub struct Captured {
+    /// The engine payload.
+    pub payload: Vec<u8>,
+    /// How it is stored.
+    pub encoding: PayloadEncoding,
+    /// Its length once decoded.
+    pub raw_len: u64,
+    /// Whether compiled code was kept.
+    pub warm_code: bool,
+}
+
+/// Runs setup code, then captures the heap.
+pub trait Builder: Sized {
+    /// The engine.
+    type A: Api;
+
+    /// A fresh runtime in snapshot-making mode with `natives` installed, in this order.
+    fn new(natives: &[&Native]) -> Result<Self, <Self::A as Api>::Error>;
+
+    /// Runs a classic script in the global scope, then drains the microtask queue.
+    fn run_script(&mut self, name: &str, source: &str) -> Result<HostValue, <Self::A as Api>::Error>;
+
+    /// Captures the heap (consuming the builder).
+    fn capture(self, options: &CaptureOptions) -> Result<Captured, <Self::A as Api>::Error>;
+}
+
+/// A live runtime, restored from a snapshot or fresh.
+pub trait Runtime: Sized {
+    /// The engine.
+    type A: Api;
+
+    /// A runtime without a snapshot, `natives` installed (cold runs, differential tests).
+    fn fresh(natives: &[&Native]) -> Result<Self, <Self::A as Api>::Error>;
+
+    /// Restores a validated payload; `natives` are in the snapshot's table order.
+    fn restore(payload: SharedBytes, natives: &[&Native]) -> Result<Self, <Self::A as Api>::Error>;
+
+    /// Runs a classic script in the global scope, then drains the microtask queue.
+    fn run_script(&mut self, name: &str, source: &str) -> Result<HostValue, <Self::A as Api>::Error>;
+}

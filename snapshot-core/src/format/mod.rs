@@ -1,0 +1,268 @@
+//! The snapshot file: plain data ([`Snapshot`]) kept apart from its encoding.
+//!
+//! [`encode`](crate::format::encode) lays a snapshot out as bytes, [`decode`] validates every byte
+//! before it returns anything (docs/format.md gives the layout and the validation order),
+//! and [`file`] writes files atomically.
+
+pub mod decode;
+pub mod dump;
+pub mod encode;
+pub mod file;
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::id::StableId;
+use crate::registry::RefTable;
+
+pub use decode::decode;
+pub use encode::{encode, encode_to};
+
+/// The first eight bytes of every snapshot file (`\x89PSNAP\r\n`, PNG-style: a high byte to
+/// catch 7-bit transfers, CR LF to catch line-ending conversion).
+pub const MAGIC: [u8; 8] = *b"\x89PSNAP\r\n";
+/// The format's major version: a reader refuses any other major version.
+pub const FORMAT_MAJOR: u16 = 1;
+/// The format's minor version: additions a reader of the same major version may skip.
+pub const FORMAT_MINOR: u16 = 0;
+/// The engine payload starts at a multiple of this, so it can be used straight from a map.
+pub const PAYLOAD_ALIGN: u64 = 4096;
+/// Every other section starts at a multiple of this.
+pub const SECTION_ALIGN: u64 = 8;
+/// Size of the fixed prelude (magic, version, section count, file length, checksum).
+pub const PRELUDE_LEN: u64 = 32;
+/// Size of one section-directory entry.
+pub const DIR_ENTRY_LEN: u64 = 32;
+/// The most sections a file may declare.
+pub const MAX_SECTIONS: u32 = 64;
+
+/// The JavaScript engine a snapshot belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum EngineKind {
+    /// V8 (SnapshotCreator blobs).
+    V8,
+    /// ChakraCore (time-travel-debugging snapshots).
+    ChakraCore,
+}
+
+impl fmt::Display for EngineKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            EngineKind::V8 => "v8",
+            EngineKind::ChakraCore => "chakra",
+        })
+    }
+}
+
+/// The exact engine build a payload was made by; only the same build may read it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EngineBuild {
+    /// The engine.
+    pub kind: EngineKind,
+    /// Its version (`10.2.154.26`).
+    pub version: String,
+    /// What else pins the build: V8's snapshot-relevant flags, ChakraCore's library SHA-256.
+    pub identity: String,
+}
+
+impl fmt::Display for EngineBuild {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {} ({})", self.kind, self.version, self.identity)
+    }
+}
+
+/// The machine a snapshot was made for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Target {
+    /// CPU architecture (`x86_64`).
+    pub arch: String,
+    /// Operating system (`linux`).
+    pub os: String,
+}
+
+impl Target {
+    /// The machine this build runs on.
+    pub fn current() -> Target {
+        Target { arch: std::env::consts::ARCH.to_owned(), os: std::env::consts::OS.to_owned() }
+    }
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}-{}", self.arch, self.os)
+    }
+}
+
+/// How the engine payload's bytes are stored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PayloadEncoding {
+    /// As the engine wrote them (V8 blobs, so they can be mapped).
+    Raw,
+    /// A backend-defined archive, zstd-compressed (ChakraCore's TTD files).
+    Zstd,
+}
+
+/// How a snapshot was captured.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Strategy {
+    /// The engine's heap itself.
+    Heap,
+    /// The setup's sources plus the engine's code cache, re-executed at restore.
+    CodeCache,
+}
+
+/// The header section: what made the snapshot and how to read its payload.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Header {
+    /// The engine build that made the payload.
+    pub engine: EngineBuild,
+    /// The machine it was made for.
+    pub target: Target,
+    /// The polysnap version that wrote the file.
+    pub producer: String,
+    /// Creation time, milliseconds since the Unix epoch.
+    pub created_unix_ms: u64,
+    /// How the heap was captured.
+    pub strategy: Strategy,
+    /// Whether compiled code was kept (warm code).
+    pub warm_code: bool,
+    /// Whether the reference table carries names.
+    pub names_embedded: bool,
+    /// How the payload is stored.
+    pub payload_encoding: PayloadEncoding,
+    /// The payload's length once decoded.
+    pub payload_raw_len: u64,
+    /// Named contexts, in the engine's index order.
+    pub contexts: Vec<String>,
+    /// When names are embedded: the name of every id used in the file (identities,
+    /// rehydrators, wrapped types), so that dumps and errors read them in any build.
+    pub names: Vec<String>,
+}
+
+/// One identity-map entry: a JS object the host finds again after restore by its id.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IdentityEntry {
+    /// The object's identity.
+    pub id: StableId,
+    /// Where the engine keeps it (V8: the AddData index; ChakraCore: the host table's key).
+    pub slot: u64,
+    /// The type of native object it wraps, if any (`fs.FileHandle`).
+    pub wraps: Option<StableId>,
+}
+
+/// One record a rehydrator wrote before the snapshot (postcard bytes).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RehydratorRecord {
+    /// The rehydrator that wrote it and will read it (`timers.Timeout`).
+    pub rehydrator: StableId,
+    /// The record, encoded by the rehydrator.
+    pub data: Vec<u8>,
+}
+
+/// A whole snapshot as plain data. `P` holds the payload: `Vec<u8>`, or a `&[u8]` borrowed
+/// from a mapped file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Snapshot<P> {
+    /// What made it.
+    pub header: Header,
+    /// The external-reference table.
+    pub refs: RefTable,
+    /// Identity-map entries.
+    pub identities: Vec<IdentityEntry>,
+    /// Rehydrator records.
+    pub records: Vec<RehydratorRecord>,
+    /// The engine payload.
+    pub payload: P,
+}
+
+/// The kinds of section a file holds, with their numbers in the section directory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum SectionKind {
+    /// [`Header`].
+    Header = 1,
+    /// [`RefTable`].
+    Refs = 2,
+    /// [`IdentityEntry`] list.
+    Identities = 3,
+    /// [`RehydratorRecord`] list.
+    Records = 4,
+    /// The engine payload.
+    Payload = 5,
+}
+
+impl SectionKind {
+    /// Every kind this build knows, in file order.
+    pub const ALL: [SectionKind; 5] = [
+        SectionKind::Header,
+        SectionKind::Refs,
+        SectionKind::Identities,
+        SectionKind::Records,
+        SectionKind::Payload,
+    ];
+
+    /// The kind numbered `code`, if this build knows it.
+    pub fn from_code(code: u32) -> Option<SectionKind> {
+        Self::ALL.into_iter().find(|k| *k as u32 == code)
+    }
+
+    /// Where sections of this kind start.
+    pub fn alignment(self) -> u64 {
+        if self == SectionKind::Payload {
+            PAYLOAD_ALIGN
+        } else {
+            SECTION_ALIGN
+        }
+    }
+}
+
+impl fmt::Display for SectionKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            SectionKind::Header => "header",
+            SectionKind::Refs => "external-reference",
+            SectionKind::Identities => "identity-map",
+            SectionKind::Records => "rehydrator-record",
+            SectionKind::Payload => "engine-payload",
+        })
+    }
+}
+
+/// One entry of the section directory, as stored.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct SectionEntry {
+    /// The section's kind number.
+    pub kind: u32,
+    /// Flags; bit 0 set means a reader must understand this section.
+    pub flags: u32,
+    /// Offset from the start of the file.
+    pub offset: u64,
+    /// Length in bytes.
+    pub length: u64,
+    /// xxh3-64 of the section's bytes.
+    pub checksum: u64,
+}
+
+/// [`SectionEntry::flags`] bit: a reader that does not know this kind must refuse the file.
+pub const SECTION_REQUIRED: u32 = 1;
+
+impl<P> Snapshot<P> {
+    /// Checks that this snapshot can be handed to `engine` on this machine: the same engine
+    /// kind and exact build, the same arch and OS. Run before any engine sees the payload.
+    pub fn check_compatible(&self, engine: &EngineBuild) -> Result<(), crate::error::FormatError> {
+        let here = Target::current();
+        if self.header.target != here {
+            return Err(crate::error::FormatError::WrongTarget {
+                expected: here.to_string(),
+                found: self.header.target.to_string(),
+            });
+        }
+        if &self.header.engine != engine {
+            return Err(crate::error::FormatError::WrongEngine {
+                expected: engine.clone(),
+                found: self.header.engine.clone(),
+            });
+        }
+        Ok(())
+    }
+}

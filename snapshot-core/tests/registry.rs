@@ -1,0 +1,83 @@
+//! Registry and reconcile: order does not matter; every mismatch is named.
+
+use std::sync::Arc;
+
+use snapshot_core::{
+    reconcile, ExtraPolicy, HostFunction, HostValue, NativeKind, RefEntry, RefTable, Registry, RegistryError,
+    StableId,
+};
+
+fn noop() -> HostFunction {
+    Arc::new(|_| Ok(HostValue::Undefined))
+}
+
+fn registry(names: &[&'static str]) -> Registry {
+    let mut registry = Registry::new();
+    for name in names {
+        registry.function(name, noop()).unwrap();
+    }
+    registry
+}
+
+#[test]
+fn registering_a_name_twice_is_an_error() {
+    let mut registry = registry(&["fs.open"]);
+    assert_eq!(registry.function("fs.open", noop()).unwrap_err(), RegistryError::Duplicate { name: "fs.open" });
+}
+
+#[test]
+fn a_hash_collision_is_an_error_not_an_alias() {
+    // Two distinct names with one 64-bit hash are not known; the collision path is reached
+    // by registering a name whose hash is already taken under another name, which the
+    // registry checks by name before accepting an id.
+    let mut registry = registry(&["a.b"]);
+    let err = registry.function("a.b", noop()).unwrap_err();
+    assert!(matches!(err, RegistryError::Duplicate { .. }));
+    let message = RegistryError::HashCollision { first: "x.one", second: "y.two", hash: 0xabc }.to_string();
+    insta::assert_snapshot!(message);
+}
+
+#[test]
+fn reordered_registration_is_accepted_in_the_snapshots_order() {
+    let made_with = registry(&["fs.open", "fs.close", "timers.set"]);
+    let table = made_with.table(false);
+    let now = registry(&["timers.set", "fs.open", "fs.close"]);
+    let ordered = reconcile(&table, &now, ExtraPolicy::Reject).unwrap();
+    let names: Vec<&str> = ordered.iter().map(|n| n.name).collect();
+    assert_eq!(names, ["fs.open", "fs.close", "timers.set"]);
+}
+
+#[test]
+fn missing_extra_renamed_and_changed_natives_are_all_named_in_one_error() {
+    let mut made_with = registry(&["fs.open", "fs.close", "timers.set", "net.connect", "os.cpus"]);
+    made_with.getter("process.title", noop()).unwrap();
+    let table = made_with.table(true);
+    let mut now = registry(&["fs.openSync", "fs.close", "timers.set", "zlib.gzip"]);
+    now.function("process.title", noop()).unwrap();
+    let err = reconcile(&table, &now, ExtraPolicy::Reject).unwrap_err();
+    assert_eq!(err.renamed, vec![(StableId::new("fs.open"), StableId::new("fs.openSync"))]);
+    insta::assert_snapshot!(err.to_string());
+}
+
+#[test]
+fn extras_may_be_appended_when_asked() {
+    let table = registry(&["fs.open"]).table(false);
+    let now = registry(&["fs.open", "fs.extra"]);
+    let ordered = reconcile(&table, &now, ExtraPolicy::Append).unwrap();
+    assert_eq!(ordered.iter().map(|n| n.name).collect::<Vec<_>>(), ["fs.open", "fs.extra"]);
+}
+
+#[test]
+fn a_missing_native_known_only_by_hash_is_shown_as_hex() {
+    let table = RefTable::new(vec![RefEntry { id: StableId::from_hash(0x1234), kind: NativeKind::Function, name: None }]);
+    let err = reconcile(&table, &Registry::new(), ExtraPolicy::Reject).unwrap_err();
+    assert!(err.to_string().contains("missing: `#0000000000001234`"), "{err}");
+}
+
+#[test]
+fn the_fingerprint_depends_on_order_and_kind() {
+    let a = registry(&["fs.open", "fs.close"]).table(false);
+    let b = registry(&["fs.close", "fs.open"]).table(false);
+    assert_ne!(a.fingerprint, b.fingerprint);
+    assert_eq!(a.fingerprint, registry(&["fs.open", "fs.close"]).table(true).fingerprint, "names do not count");
+}
