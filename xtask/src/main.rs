@@ -1,1 +1,40 @@
-fn main() {}
+//! polysnap's task runner.
+//!
+//! ```text
+//! cargo xtask setup   fetch both engines from the package registries into .engines/
+//! cargo xtask test    set up, then every test, clippy and the docs
+//! cargo xtask demo    set up, then the main job on both engines
+//! ```
+
+mod cmd;
+mod demo;
+mod setup;
+mod test;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => setup::run(&workspace()).map(|_| ()),
+        Some("test") => test::run(&workspace()),
+        Some("demo") => demo::run(&workspace()),
+        _ => {
+            eprintln!("usage: cargo xtask setup | test | demo");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("xtask: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root (xtask lives one folder below it).
+fn workspace() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask is inside the workspace").to_owned()
+}

@@ -1,0 +1,26 @@
+//! `cargo xtask test`: every test, on the real engines, set up first.
+
+use std::path::Path;
+
+use anyhow::Result;
+
+use crate::{cmd, setup};
+
+/// Sets up the engines, then runs the whole suite, clippy and the docs; stops at the first failure.
+pub fn run(workspace: &Path) -> Result<()> {
+    let engines = setup::run(workspace)?;
+    let env = engines.env();
+    let none = env.as_slice();
+    cmd::cargo("build everything", workspace, &["build", "--workspace", "--all-targets"], none)?;
+    cmd::cargo("test", workspace, &["test", "--workspace", "--no-fail-fast"], none)?;
+    cmd::cargo(
+        "test release-build ids (no names kept)",
+        workspace,
+        &["test", "--release", "-p", "snapshot-core", "--test", "stable_id"],
+        none,
+    )?;
+    cmd::cargo("clippy", workspace, &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"], none)?;
+    cmd::cargo("docs", workspace, &["doc", "--workspace", "--no-deps"], &[none, &[("RUSTDOCFLAGS", "-D warnings")]].concat())?;
+    eprintln!("xtask test: every step passed");
+    Ok(())
+}
