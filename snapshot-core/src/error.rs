@@ -192,7 +192,10 @@ pub enum RehydrateError {
         rehydrator: StableId,
     },
     /// The snapshot has records for rehydrators this host lacks.
-    #[error("the snapshot has records for rehydrators this host does not have: {}; add them, or rebuild the snapshot", list(rehydrators))]
+    #[error(
+        "the snapshot has records for rehydrators this host does not have: {}; add them, or rebuild the snapshot",
+        list(rehydrators)
+    )]
     Unknown {
         /// Their ids.
         rehydrators: Vec<StableId>,

@@ -148,11 +148,7 @@ impl Registry {
         RefTable::new(
             self.natives
                 .iter()
-                .map(|n| RefEntry {
-                    id: n.id,
-                    kind: n.kind,
-                    name: embed_names.then(|| n.name.to_owned()),
-                })
+                .map(|n| RefEntry { id: n.id, kind: n.kind, name: embed_names.then(|| n.name.to_owned()) })
                 .collect(),
         )
     }
@@ -241,12 +237,7 @@ pub fn reconcile<'r>(
     let extra: Vec<&Native> = live.natives().iter().filter(|n| !known.contains(&n.id)).collect();
     problems.pair_renames(snapshot, &extra);
     if policy == ExtraPolicy::Reject {
-        problems.extra.extend(
-            extra
-                .iter()
-                .map(|n| n.id)
-                .filter(|id| !problems.renamed.iter().any(|(_, to)| to == id)),
-        );
+        problems.extra.extend(extra.iter().map(|n| n.id).filter(|id| !problems.renamed.iter().any(|(_, to)| to == id)));
     } else {
         ordered.extend(extra.iter().copied());
     }
@@ -267,11 +258,10 @@ impl ReconcileError {
         let mut still_missing = Vec::new();
         for &old in &self.missing {
             let kind = kind_of(old);
-            let same_kind: Vec<usize> =
-                (0..unpaired.len()).filter(|&i| Some(unpaired[i].kind) == kind).collect();
-            let by_prefix = old.name().and_then(|old_name| {
-                same_kind.iter().copied().find(|&i| prefix(unpaired[i].name) == prefix(old_name))
-            });
+            let same_kind: Vec<usize> = (0..unpaired.len()).filter(|&i| Some(unpaired[i].kind) == kind).collect();
+            let by_prefix = old
+                .name()
+                .and_then(|old_name| same_kind.iter().copied().find(|&i| prefix(unpaired[i].name) == prefix(old_name)));
             let only_candidate = (same_kind.len() == 1
                 && self.missing.iter().filter(|&&m| kind_of(m) == kind).count() == 1)
                 .then(|| same_kind[0]);

@@ -41,7 +41,8 @@ impl<C: ?Sized, R: Rehydrator<C>> ErasedRehydrator<C> for R {
         self.before_snapshot(cx)?
             .iter()
             .map(|record| {
-                postcard::to_stdvec(record).map_err(|e| RehydrateError::Encode { rehydrator: id, reason: e.to_string() })
+                postcard::to_stdvec(record)
+                    .map_err(|e| RehydrateError::Encode { rehydrator: id, reason: e.to_string() })
             })
             .collect()
     }
@@ -51,7 +52,8 @@ impl<C: ?Sized, R: Rehydrator<C>> ErasedRehydrator<C> for R {
         let decoded = records
             .iter()
             .map(|bytes| {
-                postcard::from_bytes(bytes).map_err(|e| RehydrateError::Decode { rehydrator: id, reason: e.to_string() })
+                postcard::from_bytes(bytes)
+                    .map_err(|e| RehydrateError::Decode { rehydrator: id, reason: e.to_string() })
             })
             .collect::<Result<Vec<R::Record>, _>>()?;
         self.after_restore(cx, decoded)
@@ -118,8 +120,7 @@ impl<C: ?Sized> Rehydrators<C> {
     pub fn restore(&mut self, cx: &mut C, records: &[RehydratorRecord]) -> Result<(), RehydrateError> {
         self.check(records)?;
         for id in &self.order {
-            let mine: Vec<&[u8]> =
-                records.iter().filter(|r| r.rehydrator == *id).map(|r| r.data.as_slice()).collect();
+            let mine: Vec<&[u8]> = records.iter().filter(|r| r.rehydrator == *id).map(|r| r.data.as_slice()).collect();
             self.by_id.get_mut(id).expect("ids and map agree").restore(cx, &mine)?;
         }
         Ok(())

@@ -10,7 +10,11 @@ pub fn sample() -> Snapshot<Vec<u8>> {
     let refs = RefTable::new(vec![
         RefEntry { id: stable_id!("fs.open"), kind: NativeKind::Function, name: Some("fs.open".into()) },
         RefEntry { id: stable_id!("fs.close"), kind: NativeKind::Function, name: Some("fs.close".into()) },
-        RefEntry { id: stable_id!("process.title.get"), kind: NativeKind::Getter, name: Some("process.title.get".into()) },
+        RefEntry {
+            id: stable_id!("process.title.get"),
+            kind: NativeKind::Getter,
+            name: Some("process.title.get".into()),
+        },
     ]);
     Snapshot {
         header: Header {

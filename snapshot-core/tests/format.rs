@@ -2,7 +2,7 @@
 
 mod common;
 
-use snapshot_core::format::{decode, dump::dump, encode, decode::validate_layout, PAYLOAD_ALIGN};
+use snapshot_core::format::{decode, decode::validate_layout, dump::dump, encode, PAYLOAD_ALIGN};
 use snapshot_core::FormatError;
 
 #[test]
@@ -59,15 +59,11 @@ fn trailing_bytes_are_rejected() {
 
 #[test]
 fn foreign_files_are_rejected_with_clear_errors() {
-    let messages: Vec<String> = [
-        b"".as_slice(),
-        b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0",
-        b"{\"not\": \"a snapshot\"}",
-        b"\x89PSNAP\n\n",
-    ]
-    .iter()
-    .map(|bytes| decode(bytes).unwrap_err().to_string())
-    .collect();
+    let messages: Vec<String> =
+        [b"".as_slice(), b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0", b"{\"not\": \"a snapshot\"}", b"\x89PSNAP\n\n"]
+            .iter()
+            .map(|bytes| decode(bytes).unwrap_err().to_string())
+            .collect();
     insta::assert_snapshot!(messages.join("\n"));
 }
 

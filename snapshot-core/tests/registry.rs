@@ -3,8 +3,7 @@
 use std::sync::Arc;
 
 use snapshot_core::{
-    reconcile, ExtraPolicy, HostFunction, HostValue, NativeKind, RefEntry, RefTable, Registry, RegistryError,
-    StableId,
+    reconcile, ExtraPolicy, HostFunction, HostValue, NativeKind, RefEntry, RefTable, Registry, RegistryError, StableId,
 };
 
 fn noop() -> HostFunction {
@@ -69,7 +68,8 @@ fn extras_may_be_appended_when_asked() {
 
 #[test]
 fn a_missing_native_known_only_by_hash_is_shown_as_hex() {
-    let table = RefTable::new(vec![RefEntry { id: StableId::from_hash(0x1234), kind: NativeKind::Function, name: None }]);
+    let table =
+        RefTable::new(vec![RefEntry { id: StableId::from_hash(0x1234), kind: NativeKind::Function, name: None }]);
     let err = reconcile(&table, &Registry::new(), ExtraPolicy::Reject).unwrap_err();
     assert!(err.to_string().contains("missing: `#0000000000001234`"), "{err}");
 }

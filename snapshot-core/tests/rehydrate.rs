@@ -57,7 +57,8 @@ fn records_for_a_rehydrator_the_host_lacks_are_refused_by_name() {
 
 #[test]
 fn a_damaged_record_is_a_decode_error_not_a_panic() {
-    let records = vec![snapshot_core::format::RehydratorRecord { rehydrator: stable_id!("timers.Timeout"), data: vec![0xff; 3] }];
+    let records =
+        vec![snapshot_core::format::RehydratorRecord { rehydrator: stable_id!("timers.Timeout"), data: vec![0xff; 3] }];
     let mut after = Rehydrators::new();
     after.add(Timers::default()).unwrap();
     assert!(matches!(after.restore(&mut Vec::new(), &records), Err(RehydrateError::Decode { .. })));
@@ -68,7 +69,10 @@ fn identity_tables_refuse_a_second_binding_and_name_missing_ids() {
     let mut table = IdentityTable::new();
     let entry = IdentityEntry { id: stable_id!("app.config"), slot: 3, wraps: Some(stable_id!("fs.FileHandle")) };
     table.insert(entry.clone()).unwrap();
-    assert_eq!(table.insert(entry).unwrap_err().to_string(), "identity `app.config` is already bound to an object: each id names one object; use another id");
+    assert_eq!(
+        table.insert(entry).unwrap_err().to_string(),
+        "identity `app.config` is already bound to an object: each id names one object; use another id"
+    );
     assert_eq!(table.require(stable_id!("app.config")).unwrap().slot, 3);
     assert!(table.require(stable_id!("app.other")).unwrap_err().to_string().contains("`app.other` is not bound"));
     assert_eq!(table.wrappers_of(stable_id!("fs.FileHandle")).collect::<Vec<_>>(), [stable_id!("app.config")]);

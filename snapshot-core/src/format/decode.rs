@@ -49,7 +49,11 @@ pub fn validate_layout(bytes: &[u8]) -> Result<Layout, FormatError> {
     let stored = u64_at(bytes, 24);
     let found = prelude_checksum(&bytes[..directory_end as usize]);
     if stored != found {
-        return Err(FormatError::Checksum { what: "the prelude and section directory".into(), expected: stored, found });
+        return Err(FormatError::Checksum {
+            what: "the prelude and section directory".into(),
+            expected: stored,
+            found,
+        });
     }
     let sections = read_directory(&bytes[PRELUDE_LEN as usize..directory_end as usize]);
     check_sections(bytes, directory_end, &sections)?;
@@ -144,7 +148,11 @@ fn check_sections(bytes: &[u8], directory_end: u64, sections: &[SectionEntry]) -
             });
         }
         let end = entry.offset.checked_add(entry.length).filter(|&end| end <= bytes.len() as u64).ok_or_else(|| {
-            FormatError::Truncated { what: name.clone(), needed: entry.offset.saturating_add(entry.length), found: bytes.len() as u64 }
+            FormatError::Truncated {
+                what: name.clone(),
+                needed: entry.offset.saturating_add(entry.length),
+                found: bytes.len() as u64,
+            }
         })?;
         check_padding(&bytes[position as usize..entry.offset as usize], &name)?;
         let found = xxh3_64(&bytes[entry.offset as usize..end as usize]);

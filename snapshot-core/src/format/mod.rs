@@ -193,13 +193,8 @@ pub enum SectionKind {
 
 impl SectionKind {
     /// Every kind this build knows, in file order.
-    pub const ALL: [SectionKind; 5] = [
-        SectionKind::Header,
-        SectionKind::Refs,
-        SectionKind::Identities,
-        SectionKind::Records,
-        SectionKind::Payload,
-    ];
+    pub const ALL: [SectionKind; 5] =
+        [SectionKind::Header, SectionKind::Refs, SectionKind::Identities, SectionKind::Records, SectionKind::Payload];
 
     /// The kind numbered `code`, if this build knows it.
     pub fn from_code(code: u32) -> Option<SectionKind> {

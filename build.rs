@@ -1,0 +1,9 @@
+//! Puts the V8 engine's library folder on the rpath of polysnap's binaries, tests and
+//! examples (backend-v8's build script finds it and passes it on as `DEP_POLYSNAP_V8_RPATH`).
+
+fn main() {
+    println!("cargo:rerun-if-env-changed=DEP_POLYSNAP_V8_RPATH");
+    if let Ok(dir) = std::env::var("DEP_POLYSNAP_V8_RPATH") {
+        println!("cargo:rustc-link-arg=-Wl,-rpath,{dir}");
+    }
+}

@@ -1,0 +1,86 @@
+//! Making a snapshot: run the setup, capture, wrap the payload in the container.
+
+use std::path::Path;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use snapshot_core::format::{file, Header, Snapshot, Strategy, Target};
+use snapshot_core::{Api, Builder, CaptureOptions, Native, Registry};
+
+use crate::Error;
+
+/// A setup script: a file name for stack traces, and its source.
+#[derive(Clone, Debug)]
+pub struct Script {
+    /// The name errors and stacks show.
+    pub name: String,
+    /// The source text.
+    pub source: String,
+}
+
+impl Script {
+    /// A script named `name`.
+    pub fn new(name: impl Into<String>, source: impl Into<String>) -> Script {
+        Script { name: name.into(), source: source.into() }
+    }
+
+    /// The script in the file at `path`.
+    pub fn from_file(path: &Path) -> std::io::Result<Script> {
+        Ok(Script::new(path.display().to_string(), std::fs::read_to_string(path)?))
+    }
+}
+
+/// How to make a snapshot.
+#[derive(Clone, Debug, Default)]
+pub struct MakeOptions {
+    /// Store the natives' names in the file (always on in debug builds).
+    pub embed_names: bool,
+    /// A script whose calls compile code that is kept, while its side effects are not.
+    pub warmup: Option<Script>,
+}
+
+/// Runs `scripts` in a fresh snapshot-making runtime of engine `A` with `registry`'s natives,
+/// then captures the heap into a snapshot.
+#[must_use = "a snapshot that is made and dropped is lost; write it with `write_snapshot`"]
+pub fn make_snapshot<A: Api>(
+    registry: &Registry,
+    scripts: &[Script],
+    options: &MakeOptions,
+) -> Result<Snapshot<Vec<u8>>, Error> {
+    let engine = A::engine_build().map_err(|e| Error::engine(A::KIND, e))?;
+    let natives: Vec<&Native> = registry.natives().iter().collect();
+    let mut builder = A::Builder::new(&natives).map_err(|e| Error::engine(A::KIND, e))?;
+    for script in scripts {
+        builder.run_script(&script.name, &script.source).map_err(|e| Error::engine(A::KIND, e))?;
+    }
+    let capture = CaptureOptions { warmup: options.warmup.as_ref().map(|w| (w.name.clone(), w.source.clone())) };
+    let captured = builder.capture(&capture).map_err(|e| Error::engine(A::KIND, e))?;
+    let embed_names = options.embed_names || cfg!(debug_assertions);
+    Ok(Snapshot {
+        header: Header {
+            engine,
+            target: Target::current(),
+            producer: concat!("polysnap ", env!("CARGO_PKG_VERSION")).to_owned(),
+            created_unix_ms: now_ms(),
+            strategy: Strategy::Heap,
+            warm_code: captured.warm_code,
+            names_embedded: embed_names,
+            payload_encoding: captured.encoding,
+            payload_raw_len: captured.raw_len,
+            contexts: Vec::new(),
+            names: Vec::new(),
+        },
+        refs: registry.table(embed_names),
+        identities: Vec::new(),
+        records: Vec::new(),
+        payload: captured.payload,
+    })
+}
+
+/// Writes `snapshot` to `path` atomically.
+pub fn write_snapshot(path: &Path, snapshot: &Snapshot<Vec<u8>>) -> Result<(), Error> {
+    file::write_atomic(path, snapshot).map_err(Error::from)
+}
+
+fn now_ms() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
+}
