@@ -3,7 +3,7 @@
 //! Knows no engine: stable ids ([`id`]), the registry of natives and its external-reference
 //! table ([`registry`]), the neutral host-value model ([`value`]), identity maps
 //! ([`identity`]), rehydrators ([`rehydrate`]), the backend traits ([`backend`]) and the
-//! snapshot file format with its validation ([`format`]).
+//! snapshot file format with its validation ([`mod@format`]).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 

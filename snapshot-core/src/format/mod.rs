@@ -1,8 +1,8 @@
 //! The snapshot file: plain data ([`Snapshot`]) kept apart from its encoding.
 //!
-//! [`encode`](crate::format::encode) lays a snapshot out as bytes, [`decode`] validates every byte
+//! [`encode()`] lays a snapshot out as bytes, [`decode()`] validates every byte
 //! before it returns anything (docs/format.md gives the layout and the validation order),
-//! and [`file`] writes files atomically.
+//! and [`mod@file`] writes files atomically.
 
 pub mod decode;
 pub mod dump;
