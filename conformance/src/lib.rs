@@ -1,1 +1,14 @@
-//! polysnap conformance suite (see issue: conformance).
+//! polysnap's conformance suite: one engine-neutral set of scenarios, each a data file in
+//! `scenarios/`, run on every backend a build has.
+//!
+//! A scenario's setup runs, a snapshot is made, and a fresh process restores it and runs the
+//! check; another fresh process runs setup and check without a snapshot. The two results
+//! must be equal to each other and to the scenario's expected output (an insta snapshot
+//! shared by every engine). What a backend cannot do is a declared capability gap, shown as
+//! `unsupported (reason)`, never as a pass.
+#![deny(missing_docs)]
+
+pub mod natives;
+pub mod scenario;
+
+pub use scenario::{load_all, Scenario, ScenarioError};

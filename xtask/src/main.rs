@@ -10,6 +10,7 @@ mod cmd;
 mod demo;
 mod setup;
 mod test;
+mod workloads;
 
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -4,12 +4,14 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use crate::{cmd, setup};
+use crate::{cmd, setup, workloads};
 
 /// Sets up the engines, then runs the whole suite, clippy and the docs; stops at the first failure.
 pub fn run(workspace: &Path) -> Result<()> {
     let engines = setup::run(workspace)?;
-    let env = engines.env();
+    let typescript = workloads::typescript(workspace)?;
+    let mut env = engines.env();
+    env.push(("POLYSNAP_TYPESCRIPT_JS", typescript.to_str().expect("a UTF-8 path")));
     let none = env.as_slice();
     cmd::cargo("build everything", workspace, &["build", "--workspace", "--all-targets"], none)?;
     cmd::cargo("test", workspace, &["test", "--workspace", "--no-fail-fast"], none)?;

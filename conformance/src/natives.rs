@@ -1,0 +1,56 @@
+//! The natives scenarios may use: one small test extension, the same on every engine.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+use snapshot_core::{HostError, HostValue, Registry, RegistryError};
+
+/// Every native this extension offers, by name.
+pub const NAMES: &[&str] = &["test.add", "test.concat", "test.fail", "test.sum_bytes", "test.echo", "test.counter"];
+
+/// The host state behind `test.counter`.
+#[derive(Clone, Default, Debug)]
+pub struct Counter(pub Arc<AtomicU64>);
+
+impl Counter {
+    /// The count so far.
+    pub fn get(&self) -> u64 {
+        self.0.load(Ordering::SeqCst)
+    }
+
+    /// Sets the count (restoring it).
+    pub fn set(&self, value: u64) {
+        self.0.store(value, Ordering::SeqCst)
+    }
+}
+
+/// Registers the natives named in `names`, in that order; `test.counter` counts in `counter`.
+pub fn register(registry: &mut Registry, names: &[String], counter: &Counter) -> Result<(), RegistryError> {
+    for name in names {
+        let name: &'static str =
+            NAMES.iter().copied().find(|n| n == name).expect("scenario natives are checked on load");
+        let counter = counter.clone();
+        let func: snapshot_core::HostFunction = match name {
+            "test.add" => Arc::new(|call| Ok(HostValue::Number(number(call.arg(0))? + number(call.arg(1))?))),
+            "test.concat" => Arc::new(|call| {
+                Ok(HostValue::String(call.args.iter().map(|a| a.as_str().unwrap_or_default()).collect()))
+            }),
+            "test.fail" => Arc::new(|call| Err(HostError::new(call.arg(0).as_str().unwrap_or("failed")))),
+            "test.sum_bytes" => Arc::new(|call| match call.arg(0) {
+                HostValue::Bytes(bytes) => Ok(HostValue::Number(bytes.iter().map(|&b| f64::from(b)).sum())),
+                other => Err(HostError::new(format!("test.sum_bytes expects bytes, got {other:?}"))),
+            }),
+            "test.echo" => Arc::new(|call| Ok(call.arg(0).clone())),
+            "test.counter" => {
+                Arc::new(move |_| Ok(HostValue::Number((counter.0.fetch_add(1, Ordering::SeqCst) + 1) as f64)))
+            }
+            _ => unreachable!("NAMES lists every native"),
+        };
+        registry.function(name, func)?;
+    }
+    Ok(())
+}
+
+fn number(value: &HostValue) -> Result<f64, HostError> {
+    value.as_f64().ok_or_else(|| HostError::new(format!("expected a number, got {value:?}")))
+}

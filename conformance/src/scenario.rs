@@ -1,0 +1,116 @@
+//! Scenarios as data: one TOML file each in `conformance/scenarios/`.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// One scenario, as its file describes it.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// The file's stem (`closures`), filled in when loaded.
+    #[serde(skip)]
+    pub name: String,
+    /// One line saying what the scenario proves.
+    pub about: String,
+    /// Natives (from [`crate::natives`]) the scenario's runtime registers.
+    #[serde(default)]
+    pub natives: Vec<String>,
+    /// Runs before the snapshot (or, fresh, before the check).
+    pub setup: String,
+    /// A warm-up script, run for its compiled code only.
+    #[serde(default)]
+    pub warmup: Option<String>,
+    /// Runs after restore (or, fresh, after setup). Its completion value is the result,
+    /// a JSON string, unless `after` is given.
+    pub check: String,
+    /// When given: runs after `check` once the microtask queue is drained; its completion
+    /// value is the result.
+    #[serde(default)]
+    pub after: Option<String>,
+    /// Capabilities (names of `snapshot_core::Capabilities` flags) the scenario needs.
+    #[serde(default)]
+    pub requires: Vec<String>,
+    /// Natives left out of the registry at restore.
+    #[serde(default)]
+    pub restore_without: Vec<String>,
+    /// How to damage the snapshot file before restoring it.
+    #[serde(default)]
+    pub corrupt: Option<Corruption>,
+    /// When given, restoring must fail with an error containing this text.
+    #[serde(default)]
+    pub expect_restore_error: Option<String>,
+}
+
+/// Damage done to a snapshot file before it is restored.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Corruption {
+    /// Flip one bit in the middle of the engine payload.
+    FlipPayloadByte,
+}
+
+/// A scenario file could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ScenarioError {
+    /// The file could not be read.
+    #[error("cannot read scenario {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file is not a valid scenario.
+    #[error("scenario {path} is invalid: {reason}")]
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+}
+
+impl Scenario {
+    /// Reads and checks one scenario file.
+    pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Read { path: path.into(), source })?;
+        let invalid = |reason: String| ScenarioError::Invalid { path: path.into(), reason };
+        let mut scenario: Scenario = toml::from_str(&text).map_err(|e| invalid(e.to_string()))?;
+        scenario.name = path.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+        for native in scenario.natives.iter().chain(&scenario.restore_without) {
+            if !crate::natives::NAMES.contains(&native.as_str()) {
+                return Err(invalid(format!("unknown native `{native}`; known: {}", crate::natives::NAMES.join(", "))));
+            }
+        }
+        for flag in &scenario.requires {
+            if snapshot_core::Capabilities::from_name(flag).is_none() {
+                return Err(invalid(format!("unknown capability `{flag}`")));
+            }
+        }
+        Ok(scenario)
+    }
+
+    /// The capabilities the scenario needs.
+    pub fn required_capabilities(&self) -> snapshot_core::Capabilities {
+        self.requires.iter().filter_map(|f| snapshot_core::Capabilities::from_name(f)).collect()
+    }
+}
+
+/// The scenarios folder of this crate.
+pub fn scenarios_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios")
+}
+
+/// Every scenario in `dir`, sorted by name.
+pub fn load_all(dir: &Path) -> Result<Vec<Scenario>, ScenarioError> {
+    let read = |source| ScenarioError::Read { path: dir.into(), source };
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(read)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    paths.sort();
+    paths.iter().map(|p| Scenario::load(p)).collect()
+}
