@@ -1,6 +1,6 @@
 //! The facade's errors: each says what was expected, what was found and what to do.
 
-use snapshot_core::{EngineKind, FormatError, IdentityError, ReconcileError, RehydrateError};
+use snapshot_core::{EngineKind, FormatError, IdentityError, ReconcileError, RegistryError, RehydrateError};
 
 /// Making or restoring a snapshot failed.
 #[derive(Debug, thiserror::Error)]
@@ -11,6 +11,9 @@ pub enum Error {
     /// The live natives do not match the snapshot's reference table.
     #[error(transparent)]
     Reconcile(#[from] ReconcileError),
+    /// Registering the host's natives failed.
+    #[error(transparent)]
+    Registry(#[from] RegistryError),
     /// An identity-map lookup failed.
     #[error(transparent)]
     Identity(#[from] IdentityError),
@@ -47,6 +50,14 @@ pub enum Error {
 }
 
 impl Error {
+    /// The uncaught JavaScript exception behind this error, if it is one.
+    pub fn js_exception(&self) -> Option<&snapshot_core::JsException> {
+        match self {
+            Error::Engine { source, .. } => source.downcast_ref(),
+            _ => None,
+        }
+    }
+
     /// Wraps a backend error.
     pub fn engine(engine: EngineKind, source: impl std::error::Error + Send + Sync + 'static) -> Error {
         Error::Engine { engine, source: Box::new(source) }

@@ -7,14 +7,17 @@
 //! restore it with [`restore`].
 #![deny(missing_docs)]
 
+pub mod commands;
+mod dispatch;
 mod error;
+pub mod host;
 mod mapped;
 pub mod pipeline;
 
 pub use error::Error;
 pub use mapped::SnapshotFile;
 pub use pipeline::make::{make_snapshot, write_snapshot, MakeOptions, Script};
-pub use pipeline::restore::{fresh, restore};
+pub use pipeline::restore::{fresh, restore, run_main};
 pub use snapshot_core as core;
 pub use snapshot_core::{EngineKind, HostValue, Registry, StableId};
 

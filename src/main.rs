@@ -1,1 +1,172 @@
-fn main() {}
+//! The `polysnap` command: argument parsing and I/O only; the commands live in the library.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use polysnap::commands::{bench, inspect, make, run, Failure};
+use polysnap::host::{FilePolicy, ModulePolicy};
+use polysnap::EngineKind;
+
+#[derive(Parser)]
+#[command(name = "polysnap", version, about = "Start-up snapshots for JavaScript runtimes, on V8 and ChakraCore")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Engine {
+    V8,
+    Chakra,
+}
+
+impl From<Engine> for EngineKind {
+    fn from(e: Engine) -> EngineKind {
+        match e {
+            Engine::V8 => EngineKind::V8,
+            Engine::Chakra => EngineKind::ChakraCore,
+        }
+    }
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Files {
+    Error,
+    Reopen,
+    Close,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Modules {
+    Refuse,
+    Reload,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run SCRIPTs in a fresh runtime (one global scope), drain microtasks, capture a snapshot.
+    Make {
+        /// The engine to snapshot.
+        #[arg(long, value_enum)]
+        engine: Engine,
+        /// Where to write the snapshot (atomically).
+        #[arg(short = 'o', long = "output", default_value = "snapshot.psnap")]
+        output: PathBuf,
+        /// A script run only to compile code that is kept; its side effects are discarded.
+        #[arg(long)]
+        warmup: Option<PathBuf>,
+        /// Store natives' names in the snapshot (debug builds always do).
+        #[arg(long)]
+        embed_names: bool,
+        /// Files still open at capture: refuse (error), reopen at restore, or close.
+        #[arg(long, value_enum, default_value = "error")]
+        files: Files,
+        /// The setup scripts, run in order.
+        #[arg(required = true)]
+        scripts: Vec<PathBuf>,
+    },
+    /// Restore FILE, run deserialize callbacks, main(), SCRIPTs, print String(EXPR), run timers.
+    Run {
+        /// The snapshot.
+        file: PathBuf,
+        /// Scripts to run after main().
+        scripts: Vec<PathBuf>,
+        /// Print String(EXPR) and a newline.
+        #[arg(short = 'p', long = "print")]
+        print: Option<String>,
+        /// Cached modules whose file changed: refuse, or reload on next require.
+        #[arg(long, value_enum, default_value = "refuse")]
+        modules: Modules,
+        /// Arguments for process.argv.
+        #[arg(last = true)]
+        args: Vec<String>,
+    },
+    /// Show what a snapshot holds: header, engine build, sections, natives, records.
+    Inspect {
+        /// The snapshot.
+        file: PathBuf,
+        /// As JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Cold start against restore, each repeated; medians and their ratio.
+    Bench {
+        /// The engine.
+        #[arg(long, value_enum)]
+        engine: Engine,
+        /// The setup scripts.
+        #[arg(required = true)]
+        scripts: Vec<PathBuf>,
+        /// The expression evaluated after setup or restore.
+        #[arg(short = 'p', long = "print")]
+        print: Option<String>,
+        /// Runs per side.
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
+}
+
+/// The seed's flags: `--make-snapshot FILE …` is `make -o FILE …` (engine v8 unless given),
+/// `--from-snapshot FILE …` is `run FILE …`.
+fn seed_flags(mut argv: Vec<String>) -> Vec<String> {
+    match argv.get(1).map(String::as_str) {
+        Some("--make-snapshot") if argv.len() > 2 => {
+            let file = argv.remove(2);
+            argv[1] = "make".into();
+            argv.splice(2..2, ["-o".to_owned(), file]);
+            if !argv.iter().any(|a| a == "--engine" || a.starts_with("--engine=")) {
+                argv.splice(2..2, ["--engine".to_owned(), "v8".to_owned()]);
+            }
+        }
+        Some("--from-snapshot") => argv[1] = "run".into(),
+        _ => {}
+    }
+    argv
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse_from(seed_flags(std::env::args().collect()));
+    let result = match cli.command {
+        Command::Make { engine, output, warmup, embed_names, files, scripts } => {
+            let files = match files {
+                Files::Error => FilePolicy::Error,
+                Files::Reopen => FilePolicy::Reopen,
+                Files::Close => FilePolicy::Close,
+            };
+            let args =
+                make::MakeArgs { engine: engine.into(), output: output.clone(), warmup, embed_names, scripts, files };
+            make::make(&args).map(|bytes| eprintln!("polysnap: wrote {} ({bytes} bytes)", output.display()))
+        }
+        Command::Run { file, scripts, print, modules, args } => {
+            let modules = match modules {
+                Modules::Refuse => ModulePolicy::Refuse,
+                Modules::Reload => ModulePolicy::Reload,
+            };
+            run::run(&run::RunArgs { snapshot: file, scripts, print, args, modules }).map(drop)
+        }
+        Command::Inspect { file, json } => inspect::inspect(&file, json).map(|text| println!("{}", text.trim_end())),
+        Command::Bench { engine, scripts, print, runs } => {
+            let engine_kind: EngineKind = engine.into();
+            bench::bench(&bench::BenchArgs { engine: engine_kind, scripts, print, runs }).map(|r| {
+                println!("engine    cold (median)  restored (median)  ratio  snapshot");
+                println!(
+                    "{:<9} {:>10.1} ms  {:>14.1} ms  {:>5.2}  {:.1} MB",
+                    engine_kind.to_string(),
+                    r.cold_ms,
+                    r.restored_ms,
+                    r.restored_ms / r.cold_ms,
+                    r.snapshot_bytes as f64 / 1e6
+                );
+            })
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Exit(code)) => ExitCode::from(code.clamp(0, 255) as u8),
+        Err(failure) => {
+            eprintln!("polysnap: {failure}");
+            ExitCode::from(failure.exit_code() as u8)
+        }
+    }
+}

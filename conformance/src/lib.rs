@@ -8,7 +8,10 @@
 //! `unsupported (reason)`, never as a pass.
 #![deny(missing_docs)]
 
+pub mod engines;
+pub mod matrix;
 pub mod natives;
 pub mod scenario;
+pub mod steps;
 
 pub use scenario::{load_all, Scenario, ScenarioError};

@@ -54,3 +54,30 @@ pub fn register(registry: &mut Registry, names: &[String], counter: &Counter) ->
 fn number(value: &HostValue) -> Result<f64, HostError> {
     value.as_f64().ok_or_else(|| HostError::new(format!("expected a number, got {value:?}")))
 }
+
+/// Carries `test.counter`'s count across a snapshot: the host state a heap cannot hold.
+pub struct CounterRehydrator(pub Counter);
+
+impl snapshot_core::Rehydrator<snapshot_core::DynScriptHost> for CounterRehydrator {
+    type Record = u64;
+
+    fn id(&self) -> snapshot_core::StableId {
+        snapshot_core::stable_id!("test.Counter")
+    }
+
+    fn before_snapshot(
+        &mut self,
+        _: &mut snapshot_core::DynScriptHost,
+    ) -> Result<Vec<u64>, snapshot_core::RehydrateError> {
+        Ok(vec![self.0.get()])
+    }
+
+    fn after_restore(
+        &mut self,
+        _: &mut snapshot_core::DynScriptHost,
+        records: Vec<u64>,
+    ) -> Result<(), snapshot_core::RehydrateError> {
+        self.0.set(records.into_iter().next().unwrap_or(0));
+        Ok(())
+    }
+}

@@ -127,23 +127,22 @@ pub struct Captured {
     pub warm_code: bool,
 }
 
-/// Runs setup code, then captures the heap.
-pub trait Builder: Sized {
+/// Runs setup code, then captures the heap. As a [`ScriptHost`] it runs scripts for
+/// engine-neutral host code (rehydrators, the snapshot JS API).
+pub trait Builder: ScriptHost + Sized + 'static {
     /// The engine.
     type A: Api;
 
     /// A fresh runtime in snapshot-making mode with `natives` installed, in this order.
     fn new(natives: &[&Native]) -> Result<Self, <Self::A as Api>::Error>;
 
-    /// Runs a classic script in the global scope, then drains the microtask queue.
-    fn run_script(&mut self, name: &str, source: &str) -> Result<HostValue, <Self::A as Api>::Error>;
-
     /// Captures the heap (consuming the builder).
     fn capture(self, options: &CaptureOptions) -> Result<Captured, <Self::A as Api>::Error>;
 }
 
-/// A live runtime, restored from a snapshot or fresh.
-pub trait Runtime: Sized {
+/// A live runtime, restored from a snapshot or fresh. As a [`ScriptHost`] it runs scripts
+/// for engine-neutral host code.
+pub trait Runtime: ScriptHost + Sized + 'static {
     /// The engine.
     type A: Api;
 
@@ -152,7 +151,21 @@ pub trait Runtime: Sized {
 
     /// Restores a validated payload; `natives` are in the snapshot's table order.
     fn restore(payload: SharedBytes, natives: &[&Native]) -> Result<Self, <Self::A as Api>::Error>;
+}
+
+/// An error from a script host, whatever the engine.
+pub type ScriptError = Box<dyn std::error::Error + Send + Sync>;
+
+/// The engine-neutral face of a runtime (making or restored) that host code such as
+/// rehydrators and the snapshot JS API acts on: run a script, get a value back.
+pub trait ScriptHost {
+    /// The engine underneath.
+    fn engine(&self) -> EngineKind;
 
     /// Runs a classic script in the global scope, then drains the microtask queue.
-    fn run_script(&mut self, name: &str, source: &str) -> Result<HostValue, <Self::A as Api>::Error>;
+    fn run_script(&mut self, name: &str, source: &str) -> Result<HostValue, ScriptError>;
 }
+
+/// `dyn ScriptHost` with the `'static` bound spelled out once: the context type of
+/// rehydrators that act on a runtime (`Rehydrator<DynScriptHost>`).
+pub type DynScriptHost = dyn ScriptHost;

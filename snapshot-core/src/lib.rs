@@ -16,11 +16,14 @@ pub mod registry;
 pub mod rehydrate;
 pub mod value;
 
-pub use backend::{Api, Builder, Capabilities, CapabilityGap, CaptureOptions, Captured, Runtime, SharedBytes};
+pub use backend::{
+    Api, Builder, Capabilities, CapabilityGap, CaptureOptions, Captured, DynScriptHost, Runtime, ScriptError,
+    ScriptHost, SharedBytes,
+};
 pub use error::{FormatError, IdentityError, ReconcileError, RegistryError, RehydrateError};
 pub use format::{EngineBuild, EngineKind, Header, Snapshot};
 pub use id::{hash_name, StableId};
 pub use identity::{IdentityMap, IdentityTable};
 pub use registry::{reconcile, Extension, ExtraPolicy, Native, NativeKind, RefEntry, RefTable, Registry};
 pub use rehydrate::{Rehydrator, Rehydrators};
-pub use value::{HostCall, HostError, HostFunction, HostValue, OpaqueHandle};
+pub use value::{HostCall, HostError, HostFunction, HostValue, JsException, OpaqueHandle};

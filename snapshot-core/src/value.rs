@@ -116,3 +116,25 @@ impl std::error::Error for HostError {}
 
 /// The engine-neutral signature of a native function.
 pub type HostFunction = Arc<dyn Fn(&HostCall) -> Result<HostValue, HostError> + Send + Sync>;
+
+/// An uncaught JavaScript exception, as every backend reports it through
+/// [`ScriptHost`](crate::ScriptHost) (so hosts can tell a script's error from an engine's).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JsException {
+    /// `String(error)`: `TypeError: x is not a function`.
+    pub message: String,
+    /// The stack, when the engine gave one.
+    pub stack: Option<String>,
+}
+
+impl fmt::Display for JsException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.stack {
+            Some(stack) if stack.contains(&self.message) => f.write_str(stack),
+            Some(stack) => write!(f, "{}\n{stack}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for JsException {}

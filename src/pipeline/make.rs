@@ -1,14 +1,16 @@
-//! Making a snapshot: run the setup, capture, wrap the payload in the container.
+//! Making a snapshot: install the snapshot API, run the setup, run the serialize callbacks
+//! and rehydrators, capture, and wrap the payload in the container.
 
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use snapshot_core::format::{file, Header, Snapshot, Strategy, Target};
-use snapshot_core::{Api, Builder, CaptureOptions, Native, Registry};
+use snapshot_core::{Api, Builder, CaptureOptions, Native, Registry, Rehydrators, ScriptHost};
 
+use crate::pipeline::jsapi;
 use crate::Error;
 
-/// A setup script: a file name for stack traces, and its source.
+/// A script: a file name for stack traces, and its source.
 #[derive(Clone, Debug)]
 pub struct Script {
     /// The name errors and stacks show.
@@ -40,21 +42,30 @@ pub struct MakeOptions {
 
 /// Runs `scripts` in a fresh snapshot-making runtime of engine `A` with `registry`'s natives,
 /// then captures the heap into a snapshot.
+///
+/// Steps: natives → `snapshot` API → setup scripts → serialize callbacks → rehydrators'
+/// records → capture → container.
 #[must_use = "a snapshot that is made and dropped is lost; write it with `write_snapshot`"]
 pub fn make_snapshot<A: Api>(
     registry: &Registry,
+    rehydrators: &mut Rehydrators<dyn ScriptHost>,
     scripts: &[Script],
     options: &MakeOptions,
 ) -> Result<Snapshot<Vec<u8>>, Error> {
-    let engine = A::engine_build().map_err(|e| Error::engine(A::KIND, e))?;
+    let engine_error = |e| Error::engine(A::KIND, e);
+    let engine = A::engine_build().map_err(engine_error)?;
     let natives: Vec<&Native> = registry.natives().iter().collect();
-    let mut builder = A::Builder::new(&natives).map_err(|e| Error::engine(A::KIND, e))?;
+    let mut builder = A::Builder::new(&natives).map_err(engine_error)?;
+    jsapi::install(&mut builder)?;
     for script in scripts {
-        builder.run_script(&script.name, &script.source).map_err(|e| Error::engine(A::KIND, e))?;
+        builder.run_script(&script.name, &script.source).map_err(|source| Error::Engine { engine: A::KIND, source })?;
     }
+    jsapi::before_capture(&mut builder)?;
+    let records = rehydrators.collect(&mut builder)?;
     let capture = CaptureOptions { warmup: options.warmup.as_ref().map(|w| (w.name.clone(), w.source.clone())) };
-    let captured = builder.capture(&capture).map_err(|e| Error::engine(A::KIND, e))?;
+    let captured = builder.capture(&capture).map_err(engine_error)?;
     let embed_names = options.embed_names || cfg!(debug_assertions);
+    let names = if embed_names { names_of(&records) } else { Vec::new() };
     Ok(Snapshot {
         header: Header {
             engine,
@@ -67,13 +78,20 @@ pub fn make_snapshot<A: Api>(
             payload_encoding: captured.encoding,
             payload_raw_len: captured.raw_len,
             contexts: Vec::new(),
-            names: Vec::new(),
+            names,
         },
         refs: registry.table(embed_names),
         identities: Vec::new(),
-        records: Vec::new(),
+        records,
         payload: captured.payload,
     })
+}
+
+/// The names of the rehydrators that wrote records, where this build knows them.
+fn names_of(records: &[snapshot_core::format::RehydratorRecord]) -> Vec<String> {
+    let mut names: Vec<String> = records.iter().filter_map(|r| r.rehydrator.name()).map(str::to_owned).collect();
+    names.dedup();
+    names
 }
 
 /// Writes `snapshot` to `path` atomically.

@@ -1,7 +1,8 @@
 //! The two pipelines, written once against snapshot-core's backend traits.
 //!
-//! make:    natives → setup scripts → capture → container → atomic write
-//! restore: validate → check engine and machine → reconcile natives → restore
+//! make:    natives → `snapshot` API → setup scripts → serialize callbacks → rehydrators → capture → container
+//! restore: validate → check engine and machine → reconcile natives → restore → rehydrators → deserialize callbacks → main
 
+pub mod jsapi;
 pub mod make;
 pub mod restore;

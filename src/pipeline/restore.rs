@@ -1,14 +1,22 @@
-//! Restoring a snapshot: every check before the engine sees a byte.
+//! Restoring a snapshot: every check before the engine sees a byte, then native state and
+//! the deserialize callbacks.
 
-use snapshot_core::{reconcile, Api, ExtraPolicy, Native, Registry, Runtime};
+use snapshot_core::{reconcile, Api, ExtraPolicy, Native, Registry, Rehydrators, Runtime, ScriptHost};
 
+use crate::pipeline::jsapi;
 use crate::{Error, SnapshotFile};
 
 /// Restores `file` with engine `A` and `registry`'s natives.
 ///
 /// validate (done by [`SnapshotFile::open`]) → check the engine build and machine →
-/// reconcile the natives by id → hand the engine its payload, mapped, in the snapshot's order.
-pub fn restore<A: Api>(file: &SnapshotFile, registry: &Registry) -> Result<A::Runtime, Error> {
+/// reconcile the natives by id → check every rehydrator record has its rehydrator → hand the
+/// engine its payload, mapped, natives in the snapshot's order → rehydrators → deserialize
+/// callbacks. `main()` is the caller's next step ([`run_main`]).
+pub fn restore<A: Api>(
+    file: &SnapshotFile,
+    registry: &Registry,
+    rehydrators: &mut Rehydrators<dyn ScriptHost>,
+) -> Result<A::Runtime, Error> {
     let snapshot = file.snapshot();
     if snapshot.header.engine.kind != A::KIND {
         return Err(Error::WrongBackend { expected: A::KIND, found: snapshot.header.engine.kind });
@@ -16,12 +24,23 @@ pub fn restore<A: Api>(file: &SnapshotFile, registry: &Registry) -> Result<A::Ru
     let engine = A::engine_build().map_err(|e| Error::engine(A::KIND, e))?;
     snapshot.check_compatible(&engine)?;
     let natives: Vec<&Native> = reconcile(&snapshot.refs, registry, ExtraPolicy::Reject)?;
-    A::Runtime::restore(file.payload(), &natives).map_err(|e| Error::engine(A::KIND, e))
+    rehydrators.check(&snapshot.records)?;
+    let mut runtime = A::Runtime::restore(file.payload(), &natives).map_err(|e| Error::engine(A::KIND, e))?;
+    rehydrators.restore(&mut runtime, &snapshot.records)?;
+    jsapi::after_restore(&mut runtime)?;
+    Ok(runtime)
+}
+
+/// Runs the function the setup gave `snapshot.setMain`, if any; returns whether one ran.
+pub fn run_main(runtime: &mut dyn ScriptHost, args: &[String]) -> Result<bool, Error> {
+    jsapi::run_main(runtime, args)
 }
 
 /// A fresh runtime of engine `A` with `registry`'s natives and no snapshot (cold runs and
-/// the "fresh" side of differential tests).
+/// the "fresh" side of differential tests); `snapshot.isBuilding()` is false in it.
 pub fn fresh<A: Api>(registry: &Registry) -> Result<A::Runtime, Error> {
     let natives: Vec<&Native> = registry.natives().iter().collect();
-    A::Runtime::fresh(&natives).map_err(|e| Error::engine(A::KIND, e))
+    let mut runtime = A::Runtime::fresh(&natives).map_err(|e| Error::engine(A::KIND, e))?;
+    jsapi::install_fresh(&mut runtime)?;
+    Ok(runtime)
 }

@@ -1,0 +1,200 @@
+//! The engine × scenario matrix: each cell from three child processes (make, restore, fresh).
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use polysnap::core::{Capabilities, CapabilityGap, EngineKind};
+
+use crate::scenario::Scenario;
+
+/// The outcome of one scenario on one engine.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Restored == fresh == expected (or the expected refusal happened).
+    Pass,
+    /// Anything else, with what differed.
+    Fail(String),
+    /// A declared capability gap of the engine, with its reason.
+    Unsupported(String),
+}
+
+/// One engine as the matrix sees it: its name on the command line and its declared gaps.
+#[derive(Clone, Debug)]
+pub struct EngineInfo {
+    /// Which engine.
+    pub kind: EngineKind,
+    /// What it can bring back.
+    pub capabilities: Capabilities,
+    /// What it cannot, with reasons.
+    pub gaps: &'static [CapabilityGap],
+}
+
+/// Where a cell's expected output comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Expect {
+    /// The insta snapshot recorded for the scenario.
+    Recorded,
+    /// Not compared here (the caller asserts the insta snapshot itself).
+    Skip,
+}
+
+/// Where the steps run: the runner binary (this crate's `conformance`) and a scratch folder.
+pub struct Runner {
+    /// The `conformance` binary.
+    pub binary: PathBuf,
+    /// A folder for snapshot files.
+    pub scratch: PathBuf,
+}
+
+/// What a child step printed, or how it failed.
+#[derive(Debug)]
+struct StepOutput {
+    ok: bool,
+    text: String,
+}
+
+impl Runner {
+    fn step(&self, args: &[&str]) -> StepOutput {
+        let output = match Command::new(&self.binary).args(args).output() {
+            Ok(output) => output,
+            Err(e) => return StepOutput { ok: false, text: format!("cannot start {}: {e}", self.binary.display()) },
+        };
+        let stdout = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+        let stderr = String::from_utf8_lossy(&output.stderr).trim().to_owned();
+        match output.status.code() {
+            Some(0) => StepOutput { ok: true, text: stdout },
+            Some(code) => StepOutput { ok: false, text: format!("exit {code}: {stderr}") },
+            None => StepOutput { ok: false, text: format!("killed by a signal ({}): {stderr}", output.status) },
+        }
+    }
+
+    /// Runs one scenario on one engine and judges it against `expected` (`Expect::Recorded`
+    /// reads the insta snapshot; `Expect::Skip` leaves that comparison to the caller). Returns
+    /// the outcome and the restored result.
+    pub fn run(
+        &self,
+        scenario: &Scenario,
+        path: &Path,
+        engine: &EngineInfo,
+        expect: Expect,
+    ) -> (Outcome, Option<String>) {
+        let expected = match expect {
+            Expect::Recorded => Some(expected(&scenario.name)),
+            Expect::Skip => None,
+        };
+        let (outcome, output) = self.judge(scenario, path, engine.kind, expected.as_ref().map(Option::as_deref));
+        (self.apply_gaps(scenario, engine, outcome), output)
+    }
+
+    fn apply_gaps(&self, scenario: &Scenario, engine: &EngineInfo, outcome: Outcome) -> Outcome {
+        let missing = scenario.required_capabilities() - engine.capabilities;
+        if missing.is_empty() {
+            return outcome;
+        }
+        let reason = engine
+            .gaps
+            .iter()
+            .filter(|g| missing.intersects(g.capability))
+            .map(|g| g.reason)
+            .collect::<Vec<_>>()
+            .join("; ");
+        match outcome {
+            Outcome::Pass => Outcome::Fail(format!(
+                "passes although a capability gap is declared ({reason}): the declaration is stale"
+            )),
+            _ => Outcome::Unsupported(reason),
+        }
+    }
+
+    fn judge(
+        &self,
+        scenario: &Scenario,
+        path: &Path,
+        engine: EngineKind,
+        expected: Option<Option<&str>>,
+    ) -> (Outcome, Option<String>) {
+        let engine_arg = engine.to_string();
+        let scenario_arg = path.to_string_lossy().into_owned();
+        let snapshot = self.scratch.join(format!("{}-{engine}.psnap", scenario.name));
+        let snapshot_arg = snapshot.to_string_lossy().into_owned();
+        let made = self.step(&["make", "--engine", &engine_arg, "--scenario", &scenario_arg, "--out", &snapshot_arg]);
+        if !made.ok {
+            return (Outcome::Fail(format!("make: {}", made.text)), None);
+        }
+        let restored =
+            self.step(&["restore", "--engine", &engine_arg, "--scenario", &scenario_arg, "--snapshot", &snapshot_arg]);
+        if let Some(error) = &scenario.expect_restore_error {
+            let outcome = match &restored {
+                StepOutput { ok: false, text } if text.starts_with("exit 2:") && text.contains(error.as_str()) => {
+                    Outcome::Pass
+                }
+                StepOutput { text, .. } => {
+                    Outcome::Fail(format!("restore should fail with `{error}` (exit 2), got: {text}"))
+                }
+            };
+            return (outcome, None);
+        }
+        if !restored.ok {
+            return (Outcome::Fail(format!("restore: {}", restored.text)), None);
+        }
+        let fresh = self.step(&["fresh", "--engine", &engine_arg, "--scenario", &scenario_arg]);
+        if !fresh.ok {
+            return (Outcome::Fail(format!("fresh: {}", fresh.text)), Some(restored.text));
+        }
+        let outcome = if restored.text != fresh.text {
+            Outcome::Fail(format!("restored {} != fresh {}", restored.text, fresh.text))
+        } else {
+            match expected {
+                Some(Some(expected)) if expected != restored.text => {
+                    Outcome::Fail(format!("restored and fresh {} != expected {expected}", restored.text))
+                }
+                Some(None) => Outcome::Fail(format!("no expected output recorded; both gave {}", restored.text)),
+                Some(Some(_)) | None => Outcome::Pass,
+            }
+        };
+        (outcome, Some(restored.text))
+    }
+}
+
+/// The matrix as Markdown: one row per scenario, one column per engine, then totals.
+pub fn render(scenarios: &[Scenario], engines: &[EngineInfo], cells: &[Vec<Outcome>]) -> String {
+    let mut out = String::new();
+    let _ =
+        writeln!(out, "| scenario | {} |", engines.iter().map(|e| e.kind.to_string()).collect::<Vec<_>>().join(" | "));
+    let _ = writeln!(out, "|---|{}", "---|".repeat(engines.len()));
+    for (scenario, row) in scenarios.iter().zip(cells) {
+        let cells: Vec<String> = row.iter().map(cell).collect();
+        let _ = writeln!(out, "| {} | {} |", scenario.name, cells.join(" | "));
+    }
+    let _ = writeln!(out);
+    for (column, engine) in engines.iter().enumerate() {
+        let count = |f: fn(&Outcome) -> bool| cells.iter().filter(|row| f(&row[column])).count();
+        let _ = writeln!(
+            out,
+            "- {}: {} passed, {} failed, {} unsupported",
+            engine.kind,
+            count(|o| *o == Outcome::Pass),
+            count(|o| matches!(o, Outcome::Fail(_))),
+            count(|o| matches!(o, Outcome::Unsupported(_)))
+        );
+    }
+    out
+}
+
+fn cell(outcome: &Outcome) -> String {
+    match outcome {
+        Outcome::Pass => "pass".into(),
+        Outcome::Fail(why) => format!("**FAIL** ({})", why.replace('|', "\\|").replace('\n', " ")),
+        Outcome::Unsupported(why) => format!("unsupported ({why})"),
+    }
+}
+
+/// The expected output recorded for `scenario` (an insta snapshot in `tests/snapshots/`).
+pub fn expected(scenario: &str) -> Option<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/snapshots/matrix__{scenario}.snap"));
+    let text = std::fs::read_to_string(path).ok()?;
+    // insta's file: a YAML header between `---` lines, then the content.
+    let body = text.splitn(3, "---\n").nth(2)?;
+    Some(body.trim_end_matches('\n').to_owned())
+}

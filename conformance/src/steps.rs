@@ -1,0 +1,121 @@
+//! The three steps a scenario runs as, each in its own process: make a snapshot, restore it
+//! and check, or run setup and check fresh. Generic over the engine.
+
+use std::path::{Path, PathBuf};
+
+use polysnap::core::{Api, HostValue, Registry, Rehydrators, ScriptHost};
+use polysnap::{MakeOptions, Script, SnapshotFile};
+
+use crate::natives::{self, Counter, CounterRehydrator};
+use crate::scenario::{Corruption, Scenario};
+
+/// A step failed: a polysnap error (refused snapshot, engine error) or a bad scenario.
+#[derive(Debug, thiserror::Error)]
+pub enum StepError {
+    /// polysnap refused or the engine failed.
+    #[error(transparent)]
+    Polysnap(#[from] polysnap::Error),
+    /// The scenario's check did not produce a JSON string.
+    #[error("scenario {scenario}: the check must complete with a JSON string, it gave {found:?}")]
+    BadResult {
+        /// The scenario.
+        scenario: String,
+        /// What it gave.
+        found: HostValue,
+    },
+    /// Reading or damaging the snapshot file failed.
+    #[error("scenario {scenario}: {message}")]
+    Io {
+        /// The scenario.
+        scenario: String,
+        /// What failed.
+        message: String,
+    },
+}
+
+struct Host {
+    registry: Registry,
+    rehydrators: Rehydrators<dyn ScriptHost>,
+}
+
+fn host(scenario: &Scenario, leave_out: &[String]) -> Result<Host, StepError> {
+    let counter = Counter::default();
+    let names: Vec<String> = scenario.natives.iter().filter(|n| !leave_out.contains(n)).cloned().collect();
+    let mut registry = Registry::new();
+    natives::register(&mut registry, &names, &counter)
+        .map_err(|e| StepError::Io { scenario: scenario.name.clone(), message: e.to_string() })?;
+    let mut rehydrators: Rehydrators<dyn ScriptHost> = Rehydrators::new();
+    if names.iter().any(|n| n == "test.counter") {
+        rehydrators.add(CounterRehydrator(counter)).map_err(polysnap::Error::from)?;
+    }
+    Ok(Host { registry, rehydrators })
+}
+
+/// Runs the setup and writes a snapshot to `out`.
+pub fn make<A: Api>(scenario: &Scenario, out: &Path) -> Result<(), StepError> {
+    let mut host = host(scenario, &[])?;
+    let scripts = [Script::new(format!("{}/setup.js", scenario.name), scenario.setup.as_str())];
+    let options = MakeOptions {
+        warmup: scenario.warmup.as_ref().map(|w| Script::new(format!("{}/warmup.js", scenario.name), w.as_str())),
+        ..MakeOptions::default()
+    };
+    let snapshot = polysnap::make_snapshot::<A>(&host.registry, &mut host.rehydrators, &scripts, &options)?;
+    polysnap::write_snapshot(out, &snapshot)?;
+    Ok(())
+}
+
+/// Restores the snapshot at `path` (damaged first if the scenario says so), runs main()
+/// and the check, and returns the check's JSON.
+pub fn restore<A: Api>(scenario: &Scenario, path: &Path) -> Result<String, StepError> {
+    let mut host = host(scenario, &scenario.restore_without)?;
+    let path = match scenario.corrupt {
+        Some(corruption) => damaged_copy(scenario, path, corruption)?,
+        None => path.to_owned(),
+    };
+    let file = SnapshotFile::open(&path).map_err(polysnap::Error::from)?;
+    let mut runtime = polysnap::restore::<A>(&file, &host.registry, &mut host.rehydrators)?;
+    polysnap::run_main(&mut runtime, &[])?;
+    check(scenario, &mut runtime)
+}
+
+/// Runs setup and check in a runtime without a snapshot.
+pub fn fresh<A: Api>(scenario: &Scenario) -> Result<String, StepError> {
+    let host = host(scenario, &[])?;
+    let mut runtime = polysnap::fresh::<A>(&host.registry)?;
+    run(scenario, &mut runtime, "setup.js", &scenario.setup)?;
+    check(scenario, &mut runtime)
+}
+
+fn check(scenario: &Scenario, runtime: &mut dyn ScriptHost) -> Result<String, StepError> {
+    let mut result = run(scenario, runtime, "check.js", &scenario.check)?;
+    if let Some(after) = &scenario.after {
+        result = run(scenario, runtime, "after.js", after)?;
+    }
+    match result {
+        HostValue::String(json) => Ok(json),
+        found => Err(StepError::BadResult { scenario: scenario.name.clone(), found }),
+    }
+}
+
+fn run(scenario: &Scenario, runtime: &mut dyn ScriptHost, file: &str, source: &str) -> Result<HostValue, StepError> {
+    let engine = runtime.engine();
+    runtime
+        .run_script(&format!("{}/{file}", scenario.name), source)
+        .map_err(|source| StepError::Polysnap(polysnap::Error::Engine { engine, source }))
+}
+
+fn damaged_copy(scenario: &Scenario, path: &Path, corruption: Corruption) -> Result<PathBuf, StepError> {
+    let io = |e: std::io::Error| StepError::Io { scenario: scenario.name.clone(), message: e.to_string() };
+    let mut bytes = std::fs::read(path).map_err(io)?;
+    match corruption {
+        Corruption::FlipPayloadByte => {
+            let layout = polysnap::core::format::decode::validate_layout(&bytes).map_err(polysnap::Error::from)?;
+            let payload = layout.section(polysnap::core::format::SectionKind::Payload).expect("validated");
+            let middle = (payload.offset + payload.length / 2) as usize;
+            bytes[middle] ^= 0x01;
+        }
+    }
+    let damaged = path.with_extension("damaged.psnap");
+    std::fs::write(&damaged, bytes).map_err(io)?;
+    Ok(damaged)
+}

@@ -1,0 +1,36 @@
+//! The whole suite on every engine built in: each scenario made in one process, restored in
+//! another, run fresh in a third. Restored must equal fresh, and the output must equal the
+//! one expected output per scenario (an insta snapshot shared by every engine). Declared
+//! capability gaps show as unsupported; a gap that passes is a failure.
+
+use conformance::engines;
+use conformance::matrix::{Expect, Outcome, Runner};
+use conformance::scenario::{load_all, scenarios_dir};
+
+#[test]
+fn every_scenario_on_every_engine() {
+    let dir = scenarios_dir();
+    let scenarios = load_all(&dir).unwrap();
+    let scratch = tempfile::tempdir().unwrap();
+    let runner = Runner { binary: env!("CARGO_BIN_EXE_conformance").into(), scratch: scratch.path().to_owned() };
+    let engines = engines::built_in();
+    assert!(!engines.is_empty(), "no backend is built in");
+    let mut failures = Vec::new();
+    for scenario in &scenarios {
+        let path = dir.join(format!("{}.toml", scenario.name));
+        for engine in &engines {
+            let (outcome, output) = runner.run(scenario, &path, engine, Expect::Skip);
+            match outcome {
+                Outcome::Fail(why) => failures.push(format!("{} on {}: {why}", scenario.name, engine.kind)),
+                Outcome::Unsupported(_) => {}
+                Outcome::Pass => {
+                    if let Some(output) = output {
+                        // One expected output per scenario, whatever the engine.
+                        insta::assert_snapshot!(scenario.name.as_str(), output);
+                    }
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+}

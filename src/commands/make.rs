@@ -1,0 +1,54 @@
+//! `polysnap make`: run scripts in a fresh runtime, capture, write the snapshot atomically.
+
+use std::path::{Path, PathBuf};
+
+use crate::commands::{read_scripts, Failure};
+use crate::host::{FilePolicy, Host, ModulePolicy};
+use crate::{make_snapshot, with_backend, write_snapshot, EngineKind, MakeOptions, Script};
+
+/// What `make` needs.
+#[derive(Clone, Debug)]
+pub struct MakeArgs {
+    /// The engine.
+    pub engine: EngineKind,
+    /// Where to write the snapshot.
+    pub output: PathBuf,
+    /// A warm-up script (compiled code kept, side effects discarded).
+    pub warmup: Option<PathBuf>,
+    /// Store natives' names in the file.
+    pub embed_names: bool,
+    /// The setup scripts, run in order in one global scope.
+    pub scripts: Vec<PathBuf>,
+    /// What to do with files still open at capture.
+    pub files: FilePolicy,
+}
+
+/// Makes the snapshot; returns its size in bytes.
+pub fn make(args: &MakeArgs) -> Result<u64, Failure> {
+    let host = Host::new(Vec::new(), args.files, ModulePolicy::Refuse);
+    let registry = host.registry().map_err(|e| Failure::Unusable(e.to_string()))?;
+    let mut rehydrators = host.rehydrators();
+    let mut scripts = vec![host.runtime_script()];
+    scripts.extend(read_scripts(&args.scripts)?);
+    let warmup = match &args.warmup {
+        Some(path) => Some(read_scripts(std::slice::from_ref(path))?.remove(0)),
+        None => None,
+    };
+    let options = MakeOptions { embed_names: args.embed_names, warmup };
+    let snapshot: Result<_, crate::Error> =
+        with_backend!(args.engine, |A| make_snapshot::<A>(&registry, &mut rehydrators, &scripts, &options));
+    let snapshot = snapshot.map_err(|e| Failure::from_error(e, &host))?;
+    write_snapshot(&args.output, &snapshot).map_err(|e| Failure::Unusable(e.to_string()))?;
+    Ok(file_len(&args.output))
+}
+
+fn file_len(path: &Path) -> u64 {
+    std::fs::metadata(path).map_or(0, |m| m.len())
+}
+
+impl Host {
+    /// The host runtime's JavaScript, as the first setup script.
+    pub fn runtime_script(&self) -> Script {
+        Script::new("polysnap:runtime.js", crate::host::RUNTIME_JS)
+    }
+}

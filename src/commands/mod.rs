@@ -1,0 +1,67 @@
+//! The CLI's commands as library functions (the binary only parses arguments):
+//! `make`, `run`, `inspect`, `bench`.
+
+pub mod bench;
+pub mod inspect;
+pub mod make;
+pub mod run;
+
+use std::fmt;
+
+use crate::host::natives::EXIT_MARKER;
+use crate::host::Host;
+use crate::Error;
+
+/// How a command failed, with the exit status it maps to.
+#[derive(Debug)]
+pub enum Failure {
+    /// An uncaught JavaScript error (exit 1): message and stack.
+    Js(String),
+    /// A usage error or a snapshot that cannot be used (exit 2): what is wrong, what to do.
+    Unusable(String),
+    /// The script called `process.exit(code)`.
+    Exit(i32),
+}
+
+impl Failure {
+    /// The process exit status.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Failure::Js(_) => 1,
+            Failure::Unusable(_) => 2,
+            Failure::Exit(code) => *code,
+        }
+    }
+
+    /// Classifies a polysnap error raised while `host` ran scripts.
+    pub fn from_error(error: Error, host: &Host) -> Failure {
+        if let Some(code) = *host.state.exit_code.lock().unwrap_or_else(|e| e.into_inner()) {
+            return Failure::Exit(code);
+        }
+        match error.js_exception() {
+            Some(js) if js.message.contains(EXIT_MARKER) => Failure::Exit(0),
+            Some(js) => Failure::Js(format!("Uncaught {js}")),
+            None => Failure::Unusable(error.to_string()),
+        }
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Failure::Js(text) | Failure::Unusable(text) => f.write_str(text),
+            Failure::Exit(code) => write!(f, "process.exit({code})"),
+        }
+    }
+}
+
+/// Reads the script files named on the command line.
+pub fn read_scripts(paths: &[std::path::PathBuf]) -> Result<Vec<crate::Script>, Failure> {
+    paths
+        .iter()
+        .map(|p| {
+            crate::Script::from_file(p)
+                .map_err(|e| Failure::Unusable(format!("cannot read script {}: {e}", p.display())))
+        })
+        .collect()
+}

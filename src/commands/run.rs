@@ -1,0 +1,70 @@
+//! `polysnap run`: restore, deserialize callbacks, `main()`, scripts, `-p`, event loop.
+
+use std::path::PathBuf;
+
+use snapshot_core::{HostValue, ScriptHost};
+
+use crate::commands::{read_scripts, Failure};
+use crate::host::{event_loop, FilePolicy, Host, ModulePolicy};
+use crate::{restore, run_main, with_backend, Error, SnapshotFile};
+
+/// What `run` needs.
+#[derive(Clone, Debug)]
+pub struct RunArgs {
+    /// The snapshot file.
+    pub snapshot: PathBuf,
+    /// Scripts to run after `main()`.
+    pub scripts: Vec<PathBuf>,
+    /// An expression whose `String()` is printed after the scripts.
+    pub print: Option<String>,
+    /// `process.argv` after the first two entries.
+    pub args: Vec<String>,
+    /// What to do with changed cached modules.
+    pub modules: ModulePolicy,
+}
+
+/// Restores and runs; returns what `-p` printed (already written to stdout).
+pub fn run(args: &RunArgs) -> Result<Option<String>, Failure> {
+    let file = SnapshotFile::open(&args.snapshot).map_err(|e| Failure::Unusable(e.to_string()))?;
+    let mut argv = vec!["polysnap".to_owned(), args.snapshot.display().to_string()];
+    argv.extend(args.args.iter().cloned());
+    let host = Host::new(argv, FilePolicy::Reopen, args.modules);
+    let registry = host.registry().map_err(|e| Failure::Unusable(e.to_string()))?;
+    let mut rehydrators = host.rehydrators();
+    let scripts = read_scripts(&args.scripts)?;
+    let engine = file.snapshot().header.engine.kind;
+    let result: Result<Option<String>, Error> = with_backend!(engine, |A| {
+        let mut runtime = restore::<A>(&file, &registry, &mut rehydrators)?;
+        after_restore(&mut runtime, &args.args, &scripts, args.print.as_deref())
+    });
+    result.map_err(|e| Failure::from_error(e, &host))
+}
+
+/// main() → scripts → `-p` → event loop, on any runtime.
+pub fn after_restore(
+    runtime: &mut dyn ScriptHost,
+    args: &[String],
+    scripts: &[crate::Script],
+    print: Option<&str>,
+) -> Result<Option<String>, Error> {
+    let engine = runtime.engine();
+    let js = |source| Error::Engine { engine, source };
+    run_main(runtime, args)?;
+    for script in scripts {
+        runtime.run_script(&script.name, &script.source).map_err(js)?;
+    }
+    let printed = match print {
+        Some(expr) => {
+            let value = runtime.run_script("[eval]", &format!("String(({expr}))")).map_err(js)?;
+            let text = match value {
+                HostValue::String(s) => s,
+                other => format!("{other:?}"),
+            };
+            println!("{text}");
+            Some(text)
+        }
+        None => None,
+    };
+    event_loop::run_until_idle(runtime)?;
+    Ok(printed)
+}

@@ -1,0 +1,58 @@
+//! The CLI's host runtime: what a small Node-like program needs, written once for every
+//! engine against snapshot-core's neutral API.
+//!
+//! * [`natives`]: the Rust side (stdio, files, clock, process) as registered natives;
+//! * `js/runtime.js`: the JavaScript side (console, timers, `process`, `require` with
+//!   `require.cache`, `fs`, `performance`), installed before the setup scripts;
+//! * [`event_loop`]: runs timers until none is left;
+//! * [`rehydrators`]: what the heap cannot hold — pending timers' remaining delays, stdio
+//!   re-detection, open files, the module cache's file hashes.
+
+pub mod event_loop;
+pub mod natives;
+pub mod rehydrators;
+
+use std::sync::Arc;
+
+use snapshot_core::{Registry, RegistryError, Rehydrators, ScriptHost};
+
+use crate::Error;
+
+pub use natives::{FilePolicy, HostState, ModulePolicy};
+
+pub(crate) const RUNTIME_JS: &str = include_str!("../js/runtime.js");
+
+/// The host: its natives' shared state and policies.
+#[derive(Clone)]
+pub struct Host {
+    /// State the natives share (open files, argv, exit code).
+    pub state: Arc<HostState>,
+}
+
+impl Host {
+    /// A host whose `process.argv` is `argv`.
+    pub fn new(argv: Vec<String>, files: FilePolicy, modules: ModulePolicy) -> Host {
+        Host { state: Arc::new(HostState::new(argv, files, modules)) }
+    }
+
+    /// A registry holding the host's natives.
+    pub fn registry(&self) -> Result<Registry, RegistryError> {
+        let mut registry = Registry::new();
+        natives::register(&mut registry, &self.state)?;
+        Ok(registry)
+    }
+
+    /// The host's rehydrators: timers, stdio, files, modules.
+    pub fn rehydrators(&self) -> Rehydrators<dyn ScriptHost> {
+        rehydrators::all(&self.state)
+    }
+
+    /// Installs the JavaScript side (before any setup script, or in a fresh runtime).
+    pub fn install(&self, runtime: &mut dyn ScriptHost) -> Result<(), Error> {
+        let engine = runtime.engine();
+        runtime
+            .run_script("polysnap:runtime.js", RUNTIME_JS)
+            .map(drop)
+            .map_err(|source| Error::Engine { engine, source })
+    }
+}

@@ -1,0 +1,58 @@
+// polysnap's `snapshot` global, modelled on Node's v8.startupSnapshot. Installed before the
+// setup scripts run, so it is part of every snapshot; the host drives it through
+// `__polysnap_host` (not for user code) at capture and at restore.
+(function (global) {
+  "use strict";
+  var building = true;
+  var main;
+  var serializeCallbacks = [];
+  var deserializeCallbacks = [];
+
+  function requireFunction(fn, what) {
+    if (typeof fn !== "function") {
+      throw new TypeError("snapshot." + what + " expects a function, got " + (fn === null ? "null" : typeof fn));
+    }
+  }
+  function requireBuilding(what) {
+    if (!building) {
+      throw new Error("snapshot." + what + " can only be called while a snapshot is being built " +
+        "(guard it with snapshot.isBuilding())");
+    }
+  }
+  function runAll(callbacks) {
+    for (var i = 0; i < callbacks.length; i++) callbacks[i][0].call(undefined, callbacks[i][1]);
+  }
+
+  var api = {
+    isBuilding: function () { return building; },
+    setMain: function (fn) {
+      requireFunction(fn, "setMain");
+      requireBuilding("setMain");
+      main = fn;
+    },
+    addSerializeCallback: function (fn, data) {
+      requireFunction(fn, "addSerializeCallback");
+      requireBuilding("addSerializeCallback");
+      serializeCallbacks.push([fn, data]);
+    },
+    addDeserializeCallback: function (fn, data) {
+      requireFunction(fn, "addDeserializeCallback");
+      requireBuilding("addDeserializeCallback");
+      deserializeCallbacks.push([fn, data]);
+    }
+  };
+
+  var host = {
+    // A runtime without a snapshot: nothing is being built.
+    markFresh: function () { building = false; },
+    // Just before capture: the serialize callbacks, in the order they were added.
+    beforeCapture: function () { runAll(serializeCallbacks); },
+    // Just after restore: no longer building; the deserialize callbacks, in order.
+    afterRestore: function () { building = false; runAll(deserializeCallbacks); },
+    hasMain: function () { return typeof main === "function"; },
+    runMain: function (args) { return main.apply(undefined, args || []); }
+  };
+
+  Object.defineProperty(global, "snapshot", { value: Object.freeze(api), enumerable: false, configurable: true });
+  Object.defineProperty(global, "__polysnap_host", { value: Object.freeze(host), enumerable: false });
+})(this);
