@@ -43,9 +43,12 @@ fn main() {
     println!("cargo:rustc-link-search=native={}", libdir.display());
     println!("cargo:rustc-link-lib=dylib=node");
     // libnode needs libuv.so.1 and libcares.so.2 which live beside it and are not installed
-    // system-wide: the rpath serves them too. `rustc-link-arg` only reaches this package's
-    // own binaries (tests, examples, benches); dependents read `DEP_POLYSNAP_V8_RPATH`.
-    println!("cargo:rustc-link-arg=-Wl,-rpath,{}", libdir.display());
+    // system-wide. A DT_RUNPATH (the linker's default) only serves the binary's direct
+    // dependencies, so libnode would not find them: emit an old-style DT_RPATH
+    // (--disable-new-dtags), which also serves dependencies of dependencies.
+    // `rustc-link-arg` only reaches this package's own binaries (tests, examples, benches);
+    // dependents read `DEP_POLYSNAP_V8_RPATH`.
+    println!("cargo:rustc-link-arg=-Wl,--disable-new-dtags,-rpath,{}", libdir.display());
     println!("cargo:rpath={}", libdir.display());
     println!("cargo:root={}", root.display());
 }

@@ -114,6 +114,15 @@ struct PsState {
   v8::Isolate* isolate = nullptr;
   v8::ArrayBuffer::Allocator* allocator = nullptr;  // owned, for runtimes
   v8::Global<v8::Context> context;
+  // Builders: the context's intrinsic Error function (see PrepareBuilderContext).
+  v8::Global<v8::Object> error_ctor;
+  // Builders: properties replaced by throwing stubs during setup (see GuardUnserializable).
+  struct Guarded {
+    v8::Global<v8::Object> holder;
+    v8::Global<v8::String> key;
+    v8::Global<v8::Value> original;
+  };
+  std::vector<Guarded> guarded;
   std::unique_ptr<Slot[]> slots;
   uint32_t slot_count = 0;
   std::vector<intptr_t> refs;
@@ -125,13 +134,17 @@ struct PsState {
 };
 
 void Dispatch(const v8::FunctionCallbackInfo<v8::Value>& info);
+void ThrowDuringSetup(const v8::FunctionCallbackInfo<v8::Value>& info);
 
+// The table layout is [Dispatch, ThrowDuringSetup, slots..., 0] for every state, builder or
+// runtime, so that a stub captured by setup code still resolves after restore.
 void InitSlots(PsState* st, uint32_t count) {
   st->slot_count = count;
   st->slots.reset(new Slot[count == 0 ? 1 : count]);
   st->refs.clear();
-  st->refs.reserve(count + 2);
+  st->refs.reserve(count + 3);
   st->refs.push_back(reinterpret_cast<intptr_t>(&Dispatch));
+  st->refs.push_back(reinterpret_cast<intptr_t>(&ThrowDuringSetup));
   for (uint32_t i = 0; i < count; i++) {
     st->slots[i].owner = st;
     st->slots[i].index = i;
@@ -575,6 +588,156 @@ bool InstallNatives(PsState* st, v8::Local<v8::Context> ctx, uint32_t from, cons
   return true;
 }
 
+// Error.stackTraceLimit.  V8 leaves it out of contexts made by a SnapshotCreator (so
+// errors thrown during setup have no stack) and adds it to every context deserialized from
+// a snapshot, without checking that it is already there: a snapshot whose context has
+// Error.stackTraceLimit restores into a corrupt Error function (the property reads as
+// the internal "uninitialized" value and cannot be deleted; measured on 10.2.154).  So
+// builders define it while scripts run (stacks during setup) and remove it again before
+// the context is serialized.
+void GuardUnserializable(PsState* st, v8::Local<v8::Context> ctx);
+
+void PrepareBuilderContext(PsState* st, v8::Local<v8::Context> ctx) {
+  v8::Isolate* isolate = st->isolate;
+  v8::TryCatch tc(isolate);
+  st->error_ctor.Reset();
+  st->guarded.clear();
+  GuardUnserializable(st, ctx);
+  v8::Local<v8::Value> error;
+  if (!ctx->Global()->Get(ctx, v8::String::NewFromUtf8Literal(isolate, "Error")).ToLocal(&error) ||
+      !error->IsFunction()) {
+    return;
+  }
+  auto fn = error.As<v8::Object>();
+  st->error_ctor.Reset(isolate, fn);
+  bool set = fn->CreateDataProperty(ctx, v8::String::NewFromUtf8Literal(isolate, "stackTraceLimit"),
+                                    v8::Integer::New(isolate, 10))
+                 .FromMaybe(false);
+  (void)set;  // without it, setup errors merely lack stacks
+}
+
+// Removes Error.stackTraceLimit from the intrinsic Error function and drops the handle
+// (no global handle may be alive at CreateBlob). False when it cannot be removed.
+bool UnguardUnserializable(PsState* st, v8::Local<v8::Context> ctx, std::string* error);
+
+bool StripBuilderContext(PsState* st, v8::Local<v8::Context> ctx, std::string* error) {
+  v8::Isolate* isolate = st->isolate;
+  if (!UnguardUnserializable(st, ctx, error)) {
+    st->error_ctor.Reset();
+    return false;
+  }
+  if (st->error_ctor.IsEmpty()) return true;
+  v8::TryCatch tc(isolate);
+  auto fn = st->error_ctor.Get(isolate);
+  st->error_ctor.Reset();
+  auto key = v8::String::NewFromUtf8Literal(isolate, "stackTraceLimit");
+  bool deleted = fn->Delete(ctx, key).FromMaybe(false);
+  bool still = fn->HasOwnProperty(ctx, key).FromMaybe(true);
+  if (!deleted || still) {
+    *error =
+        "Error.stackTraceLimit cannot be removed before snapshotting (was it redefined as "
+        "non-configurable or an accessor?): V8 10.2 re-adds it on restore and would corrupt "
+        "the Error function; leave Error.stackTraceLimit configurable during setup";
+    return false;
+  }
+  return true;
+}
+
+// Objects V8 10.2 cannot serialize abort the process inside CreateBlob (measured):
+//  * any reachable Intl object (ICU data behind Managed<> foreign pointers: "global handle
+//    not serialized");
+//  * a FinalizationRegistry with a registered cell whose target died (CHECK on
+//    dirty_js_finalization_registries_list).
+// While a builder runs setup code, the Intl constructors and
+// FinalizationRegistry.prototype.register are replaced by stubs that throw a TypeError
+// explaining this; the originals are put back before the context is serialized, so
+// restored contexts have the real ones.
+void ThrowDuringSetup(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  v8::Isolate* isolate = info.GetIsolate();
+  v8::Local<v8::Value> data = info.Data();
+  v8::Local<v8::String> msg = data->IsString()
+                                  ? data.As<v8::String>()
+                                  : v8::String::NewFromUtf8Literal(isolate, "not available while building a snapshot");
+  isolate->ThrowException(v8::Exception::TypeError(msg));
+}
+
+void GuardProperty(PsState* st, v8::Local<v8::Context> ctx, v8::Local<v8::Object> holder,
+                   v8::Local<v8::String> key, const std::string& what, const std::string& why) {
+  v8::Isolate* isolate = st->isolate;
+  v8::Local<v8::Value> original;
+  if (!holder->Get(ctx, key).ToLocal(&original) || !original->IsFunction()) return;
+  std::string text = what + " is not available while building a V8 snapshot: " + why +
+                     " (V8 10.2 would abort the process in CreateBlob); use it after restore";
+  v8::Local<v8::String> msg;
+  if (!MakeString(isolate, text.data(), text.size(), &msg)) return;
+  auto tmpl = v8::FunctionTemplate::New(isolate, ThrowDuringSetup, msg);
+  v8::Local<v8::Function> stub;
+  if (!tmpl->GetFunction(ctx).ToLocal(&stub)) return;
+  stub->SetName(key);
+  if (!holder->DefineOwnProperty(ctx, key, stub, v8::DontEnum).FromMaybe(false)) return;
+  PsState::Guarded g;
+  g.holder.Reset(isolate, holder);
+  g.key.Reset(isolate, key);
+  g.original.Reset(isolate, original);
+  st->guarded.push_back(std::move(g));
+}
+
+void GuardUnserializable(PsState* st, v8::Local<v8::Context> ctx) {
+  v8::Isolate* isolate = st->isolate;
+  v8::TryCatch tc(isolate);
+  v8::Local<v8::Object> global = ctx->Global();
+  v8::Local<v8::Value> intl;
+  if (global->Get(ctx, v8::String::NewFromUtf8Literal(isolate, "Intl")).ToLocal(&intl) &&
+      intl->IsObject()) {
+    v8::Local<v8::Array> names;
+    if (intl.As<v8::Object>()
+            ->GetOwnPropertyNames(ctx, v8::SKIP_SYMBOLS, v8::KeyConversionMode::kConvertToString)
+            .ToLocal(&names)) {
+      for (uint32_t i = 0; i < names->Length(); i++) {
+        v8::Local<v8::Value> name;
+        if (!names->Get(ctx, i).ToLocal(&name) || !name->IsString()) continue;
+        std::string n = ToUtf8(isolate, name.As<v8::String>());
+        if (n.empty() || n[0] < 'A' || n[0] > 'Z') continue;  // constructors only
+        GuardProperty(st, ctx, intl.As<v8::Object>(), name.As<v8::String>(), "Intl." + n,
+                      "Intl objects hold ICU data V8 cannot serialize");
+      }
+    }
+  }
+  v8::Local<v8::Value> fr;
+  if (global->Get(ctx, v8::String::NewFromUtf8Literal(isolate, "FinalizationRegistry")).ToLocal(&fr) &&
+      fr->IsFunction()) {
+    v8::Local<v8::Value> proto;
+    if (fr.As<v8::Object>()
+            ->Get(ctx, v8::String::NewFromUtf8Literal(isolate, "prototype"))
+            .ToLocal(&proto) &&
+        proto->IsObject()) {
+      GuardProperty(st, ctx, proto.As<v8::Object>(),
+                    v8::String::NewFromUtf8Literal(isolate, "register"),
+                    "FinalizationRegistry.prototype.register",
+                    "registered cells cannot be serialized");
+    }
+  }
+}
+
+// Puts the originals back (false when setup made that impossible) and drops the handles.
+bool UnguardUnserializable(PsState* st, v8::Local<v8::Context> ctx, std::string* error) {
+  v8::Isolate* isolate = st->isolate;
+  v8::TryCatch tc(isolate);
+  bool ok = true;
+  for (auto& g : st->guarded) {
+    auto holder = g.holder.Get(isolate);
+    auto key = g.key.Get(isolate);
+    if (!holder->DefineOwnProperty(ctx, key, g.original.Get(isolate), v8::DontEnum).FromMaybe(false)) {
+      ok = false;
+      *error = "could not restore `" + ToUtf8(isolate, key) +
+               "` before snapshotting: setup redefined it as non-configurable; leave the Intl "
+               "constructors and FinalizationRegistry.prototype.register configurable";
+    }
+  }
+  st->guarded.clear();
+  return ok;
+}
+
 void SetInternal(PsBuf* out, const std::string& msg) {
   if (out) out->bytes = msg;
 }
@@ -715,7 +878,7 @@ int v8__V8__BuildIdentity(PsBuf* out) {
 #else
   s += "; sandboxed-external-pointers off";
 #endif
-  s += "; embedder-fields " + std::to_string(v8::internal::kEmbedderDataSlotSize);
+  s += "; tagged " + std::to_string(v8::internal::kApiTaggedSize);
   out->bytes = s;
   return kOk;
   PS_GUARD_END(out)
@@ -762,6 +925,7 @@ int v8__SnapshotCreator__New(uint32_t count, const uint8_t* names, size_t names_
     v8::Local<v8::Context> ctx = v8::Context::New(isolate);
     v8::Context::Scope cscope(ctx);
     st->context.Reset(isolate, ctx);
+    PrepareBuilderContext(st.get(), ctx);
     if (existing == nullptr) {
       std::string error;
       if (!InstallNatives(st.get(), ctx, 0, names, names_len, &error)) {
@@ -793,12 +957,18 @@ int v8__SnapshotCreator__WarmUp(PsState* st, const char* name, size_t name_len, 
   {
     v8::Isolate::Scope iscope(isolate);
     v8::HandleScope hs(isolate);
-    st->context.Reset(isolate, v8::Context::New(isolate));
+    v8::Local<v8::Context> ctx = v8::Context::New(isolate);
+    st->context.Reset(isolate, ctx);
+    v8::Context::Scope cscope(ctx);
+    PrepareBuilderContext(st, ctx);  // stacks for warm-up errors; the context is discarded
   }
   int status = RunScript(st, name, name_len, src, src_len, out);
   {
     v8::Isolate::Scope iscope(isolate);
     v8::HandleScope hs(isolate);
+    // Deserialized in a SnapshotCreator: has no Error.stackTraceLimit, nothing to strip.
+    st->error_ctor.Reset();
+    st->guarded.clear();  // the throw-away context is discarded with its stubs
     st->context.Reset(isolate, v8::Context::New(isolate));
   }
   return status;
@@ -819,6 +989,12 @@ int v8__SnapshotCreator__CreateBlob(PsState* st, int keep_code, const uint8_t** 
   {
     v8::HandleScope hs(isolate);
     v8::Local<v8::Context> ctx = st->context.Get(isolate);
+    v8::Context::Scope cscope(ctx);
+    std::string error;
+    if (!StripBuilderContext(st, ctx, &error)) {
+      out->bytes = error;
+      return kInternalError;
+    }
     st->creator->SetDefaultContext(ctx);
   }
   // No global handle may be alive at CreateBlob.
@@ -853,12 +1029,16 @@ void v8__SnapshotCreator__Delete(PsState* st) {
           v8::HandleScope hs(isolate);
           st->creator->SetDefaultContext(v8::Context::New(isolate));
         }
+        st->error_ctor.Reset();
+        st->guarded.clear();
         st->context.Reset();
         st->built = true;
         v8::StartupData blob =
             st->creator->CreateBlob(v8::SnapshotCreator::FunctionCodeHandling::kClear);
         delete[] blob.data;
       }
+      st->error_ctor.Reset();
+      st->guarded.clear();
       st->context.Reset();
       delete st->creator;
     }

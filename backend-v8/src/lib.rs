@@ -1,1 +1,114 @@
-//! V8 backend (in progress).
+//! polysnap's V8 backend: start-up snapshots on Debian's libnode108 (V8 10.2.154) through a
+//! small C++ shim (`shim/shim.cc`) and a safe Rust layer.
+//!
+//! * [`SnapshotBuilder`] — a `v8::SnapshotCreator` isolate: install natives, run setup
+//!   scripts, [`build`](SnapshotBuilder::build) a blob (optionally
+//!   [warm](SnapshotBuilder::build_warm): compiled code kept, warm-up state discarded).
+//! * [`Runtime`] — an isolate restored from such a blob ([`Runtime::from_blob`]) or fresh
+//!   ([`Runtime::fresh`]); run scripts, get [`HostValue`](snapshot_core::HostValue)s back.
+//! * [`convert`] — how JavaScript values map to `HostValue`.
+//! * [`envelope`] — the header around every blob, checked before V8 sees a byte.
+//! * [`v8_version`], [`build_identity`] — for container headers.
+//! * [`api`] — `snapshot_core`'s backend traits implemented for V8 ([`V8`]).
+//!
+//! # Natives and the external-reference table
+//!
+//! V8 serializes native pointers (function callbacks, `v8::External` values) as indices
+//! into an embedder-supplied external-reference table, and restoring maps each index back
+//! through the restoring process's table. Each isolate state in the shim owns the table
+//!
+//! ```text
+//! [ &Dispatch, &slot[0], &slot[1], …, &slot[n-1], 0 ]
+//! ```
+//!
+//! where `Dispatch` is the shim's single `FunctionCallback` and `slot[i]` a heap cell naming
+//! native `i`. Native `i` is a `FunctionTemplate(Dispatch, data = External(&slot[i]))`. After
+//! restore V8 rewrites the External to point at `slot[i]` of the *restoring* state, so the
+//! same function object, however reached (directly, through an alias, from a closure
+//! captured before the snapshot), calls the live native at table position `i`. The blob's
+//! envelope records the table's ids in order, and [`Runtime::from_blob`] rebuilds the table
+//! in that order by id, so callers cannot pass a wrong order.
+//!
+//! # Hazards made unreachable
+//!
+//! V8 aborts the process (nothing to catch) on: restoring without the table or with a
+//! different one; an unknown native pointer while creating; a blob from another build;
+//! global handles alive at `CreateBlob`; a `SnapshotCreator` dropped without `CreateBlob`.
+//! This crate always passes the table and rebuilds it from the blob's record, creates
+//! native pointers only from its own slots, checks identity + checksum + V8's version check
+//! before restoring, holds no global handles at `CreateBlob`, and makes-and-discards a blob
+//! when an unbuilt builder is dropped. The blob memory lives as long as the [`Runtime`].
+//! JavaScript exceptions and C++ exceptions never cross the FFI boundary; Rust panics in
+//! natives are caught and thrown into JavaScript as `Error`s.
+//!
+//! Found on this V8 (10.2.154.26) and handled in the shim:
+//!
+//! * A reachable `Intl` object makes `CreateBlob` abort ("global handle not serialized": ICU
+//!   data behind foreign pointers), and so does a `FinalizationRegistry` with a registered
+//!   cell (CHECK on the dirty-registries list). While a builder runs setup (or warm-up)
+//!   code, the `Intl` constructors and `FinalizationRegistry.prototype.register` are
+//!   throwing stubs (a `TypeError` saying why); the originals are put back before the
+//!   context is serialized, so restored contexts have the real ones. `localeCompare`,
+//!   `toLocaleString` and friends work during setup (they keep no JS-visible ICU object).
+//! * V8 leaves `Error.stackTraceLimit` out of SnapshotCreator contexts and adds it to every
+//!   deserialized context *without checking that it exists*: a snapshot whose context has it
+//!   restores into a corrupt `Error` (the property reads as the internal `"uninitialized"`
+//!   value and cannot be deleted). Builders define it while setup runs (so setup errors
+//!   have stacks) and delete it before serializing; if setup made it non-configurable,
+//!   `build` fails with an explanation instead of producing a corrupt snapshot.
+//! * `SharedArrayBuffer`, `Atomics` and `WebAssembly` do not exist in SnapshotCreator
+//!   contexts (V8 installs them at restore), so setup code cannot use them.
+//!
+//! Not covered: other objects V8 cannot serialize that these tests did not meet would still
+//! abort in `CreateBlob` (WeakRef, pending promises, suspended generators and async
+//! functions, 64 MiB typed arrays, 100 000-entry maps were tried and work). Building in a
+//! child process is the only complete defence. The envelope checksum detects damage, not
+//! malice: blobs are trusted input.
+//!
+//! # Linking and rpath
+//!
+//! The build script finds the engine at `$POLYSNAP_V8_DIR` or `<workspace>/.engines/v8`
+//! (run `cargo xtask setup` to create it), links `libnode.so` from its
+//! `usr/lib/x86_64-linux-gnu`, and adds an rpath to that directory for this package's own
+//! tests and examples. Because cargo's `rustc-link-arg` does not reach dependent packages,
+//! the build script also publishes the directory as `DEP_POLYSNAP_V8_RPATH` (the crate sets
+//! `links = "polysnap_v8"`). A package with binaries that depends on backend-v8 adds to its
+//! build script:
+//!
+//! ```no_run
+//! if let Ok(dir) = std::env::var("DEP_POLYSNAP_V8_RPATH") {
+//!     println!("cargo:rustc-link-arg=-Wl,--disable-new-dtags,-rpath,{dir}");
+//! }
+//! ```
+//!
+//! `--disable-new-dtags` matters: libnode's own dependencies (`libuv.so.1`,
+//! `libcares.so.2`) sit in the same directory, and only an old-style `DT_RPATH` of the
+//! executable is searched for dependencies of dependencies (a `DT_RUNPATH` is not).
+//!
+//! (`DEP_POLYSNAP_V8_ROOT` holds the engine root.) Without it such binaries fail to start
+//! with "libnode.so.108: cannot open shared object file" unless `LD_LIBRARY_PATH` is set.
+//!
+//! # Threads
+//!
+//! [`SnapshotBuilder`] and [`Runtime`] are not `Send`; several may live on one thread and be
+//! used interleaved (each shim call enters its isolate for its own duration only).
+#![deny(missing_docs)]
+
+pub mod api;
+mod buf;
+pub mod convert;
+mod creator;
+pub mod envelope;
+mod error;
+mod ffi;
+mod natives;
+mod platform;
+mod runtime;
+
+pub use api::V8;
+pub use creator::{CodeHandling, SnapshotBuilder};
+pub use envelope::BlobHeader;
+pub use error::V8Error;
+pub use natives::NativeSpec;
+pub use platform::{build_identity, init, v8_version};
+pub use runtime::{inspect_blob, Runtime, SnapshotBytes};

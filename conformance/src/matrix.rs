@@ -119,8 +119,21 @@ impl Runner {
         let snapshot = self.scratch.join(format!("{}-{engine}.psnap", scenario.name));
         let snapshot_arg = snapshot.to_string_lossy().into_owned();
         let made = self.step(&["make", "--engine", &engine_arg, "--scenario", &scenario_arg, "--out", &snapshot_arg]);
+        if let Some(error) = &scenario.expect_make_error {
+            let outcome = if !made.ok && made.text.starts_with("exit 2:") && made.text.contains(error.as_str()) {
+                Outcome::Pass
+            } else {
+                Outcome::Fail(format!("make should fail with `{error}` (exit 2), got: {}", made.text))
+            };
+            return (outcome, None);
+        }
         if !made.ok {
             return (Outcome::Fail(format!("make: {}", made.text)), None);
+        }
+        if let Some(write) = &scenario.write_after_make {
+            if let Err(e) = std::fs::write(&write.path, &write.content) {
+                return (Outcome::Fail(format!("cannot write {}: {e}", write.path)), None);
+            }
         }
         let restored =
             self.step(&["restore", "--engine", &engine_arg, "--scenario", &scenario_arg, "--snapshot", &snapshot_arg]);

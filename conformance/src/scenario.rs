@@ -16,6 +16,16 @@ pub struct Scenario {
     /// Natives (from [`crate::natives`]) the scenario's runtime registers.
     #[serde(default)]
     pub natives: Vec<String>,
+    /// Whether the CLI's host runtime (console, timers, process, require, fs and their
+    /// rehydrators) is installed before the setup.
+    #[serde(default)]
+    pub host: bool,
+    /// With `host`: the policy for files open at capture (`error`, `reopen`, `close`).
+    #[serde(default)]
+    pub files: Option<String>,
+    /// With `host`: the policy for changed cached modules (`refuse`, `reload`).
+    #[serde(default)]
+    pub modules: Option<String>,
     /// Runs before the snapshot (or, fresh, before the check).
     pub setup: String,
     /// A warm-up script, run for its compiled code only.
@@ -37,9 +47,25 @@ pub struct Scenario {
     /// How to damage the snapshot file before restoring it.
     #[serde(default)]
     pub corrupt: Option<Corruption>,
+    /// When given, making the snapshot must fail with an error containing this text.
+    #[serde(default)]
+    pub expect_make_error: Option<String>,
+    /// A file the runner writes between make and restore (to change a cached module).
+    #[serde(default)]
+    pub write_after_make: Option<FileWrite>,
     /// When given, restoring must fail with an error containing this text.
     #[serde(default)]
     pub expect_restore_error: Option<String>,
+}
+
+/// A file written by the runner.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct FileWrite {
+    /// Its path.
+    pub path: String,
+    /// Its new content.
+    pub content: String,
 }
 
 /// Damage done to a snapshot file before it is restored.

@@ -3,7 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use polysnap::core::{Api, HostValue, Registry, Rehydrators, ScriptHost};
+use polysnap::core::{Api, DynScriptHost, HostValue, Native, Registry, Rehydrators, Runtime, ScriptHost};
+use polysnap::host::{FilePolicy, ModulePolicy};
+use polysnap::pipeline::jsapi;
 use polysnap::{MakeOptions, Script, SnapshotFile};
 
 use crate::natives::{self, Counter, CounterRehydrator};
@@ -78,16 +80,30 @@ pub fn restore<A: Api>(scenario: &Scenario, path: &Path) -> Result<String, StepE
     check(scenario, &mut runtime)
 }
 
-/// Runs setup and check in a runtime without a snapshot.
+/// The same life cycle without the snapshot in the middle, in one runtime: snapshot API,
+/// setup, serialize callbacks, rehydrators' records saved and handed back, deserialize
+/// callbacks, main(), check. The restored result must equal this one.
 pub fn fresh<A: Api>(scenario: &Scenario) -> Result<String, StepError> {
-    let host = host(scenario, &[])?;
-    let mut runtime = polysnap::fresh::<A>(&host.registry)?;
-    run(scenario, &mut runtime, "setup.js", &scenario.setup)?;
+    let mut host = host(scenario, &[])?;
+    let natives: Vec<&Native> = host.registry.natives().iter().collect();
+    let mut runtime = A::Runtime::fresh(&natives).map_err(|e| polysnap::Error::engine(A::KIND, e))?;
+    jsapi::install(&mut runtime)?;
+    for script in setup_scripts(scenario, &host) {
+        run(scenario, &mut runtime, &script.name, &script.source)?;
+    }
+    jsapi::before_capture(&mut runtime)?;
+    let records = host.rehydrators.collect(&mut runtime).map_err(polysnap::Error::from)?;
+    host.rehydrators.restore(&mut runtime, &records).map_err(polysnap::Error::from)?;
+    jsapi::after_restore(&mut runtime)?;
+    polysnap::run_main(&mut runtime, &[])?;
     check(scenario, &mut runtime)
 }
 
 fn check(scenario: &Scenario, runtime: &mut dyn ScriptHost) -> Result<String, StepError> {
     let mut result = run(scenario, runtime, "check.js", &scenario.check)?;
+    if scenario.host {
+        polysnap::host::event_loop::run_until_idle(runtime)?;
+    }
     if let Some(after) = &scenario.after {
         result = run(scenario, runtime, "after.js", after)?;
     }
@@ -99,8 +115,9 @@ fn check(scenario: &Scenario, runtime: &mut dyn ScriptHost) -> Result<String, St
 
 fn run(scenario: &Scenario, runtime: &mut dyn ScriptHost, file: &str, source: &str) -> Result<HostValue, StepError> {
     let engine = runtime.engine();
+    let name = if file.contains(':') || file.contains('/') { file.to_owned() } else { format!("{}/{file}", scenario.name) };
     runtime
-        .run_script(&format!("{}/{file}", scenario.name), source)
+        .run_script(&name, source)
         .map_err(|source| StepError::Polysnap(polysnap::Error::Engine { engine, source }))
 }
 

@@ -33,6 +33,10 @@ pub struct BenchReport {
     pub restored_ms: f64,
     /// The snapshot file's size.
     pub snapshot_bytes: u64,
+    /// `String(EXPR)` from the last cold run.
+    pub cold_output: String,
+    /// `String(EXPR)` from the last restored run.
+    pub restored_output: String,
 }
 
 /// Runs the benchmark and returns its medians.
@@ -48,12 +52,15 @@ pub fn bench(args: &BenchArgs) -> Result<BenchReport, Failure> {
 
 fn measure<A: Api>(host: &Host, scripts: &[Script], expr: &str, runs: usize) -> Result<BenchReport, Error> {
     let registry = host.registry()?;
+    let expr = format!("String(({expr}))");
+    let mut cold_output = String::new();
     let cold = repeat(runs, || {
         let mut runtime = fresh::<A>(&registry)?;
         for script in scripts {
             eval(&mut runtime, &script.name, &script.source)?;
         }
-        eval(&mut runtime, "[eval]", expr).map(drop)
+        cold_output = text(eval(&mut runtime, "[eval]", &expr)?);
+        Ok(())
     })?;
     let dir = tempfile::tempdir().map_err(|source| {
         Error::Format(snapshot_core::FormatError::Io { action: "create", path: std::env::temp_dir(), source })
@@ -61,21 +68,32 @@ fn measure<A: Api>(host: &Host, scripts: &[Script], expr: &str, runs: usize) -> 
     let path = dir.path().join("bench.psnap");
     let snapshot = make_snapshot::<A>(&registry, &mut host.rehydrators(), scripts, &MakeOptions::default())?;
     write_snapshot(&path, &snapshot)?;
+    let mut restored_output = String::new();
     let restored = repeat(runs, || {
         let file = SnapshotFile::open(&path)?;
         let mut runtime = restore::<A>(&file, &registry, &mut host.rehydrators())?;
-        eval(&mut runtime, "[eval]", expr).map(drop)
+        restored_output = text(eval(&mut runtime, "[eval]", &expr)?);
+        Ok(())
     })?;
     Ok(BenchReport {
         cold_ms: median_ms(cold),
         restored_ms: median_ms(restored),
         snapshot_bytes: std::fs::metadata(&path).map_or(0, |m| m.len()),
+        cold_output,
+        restored_output,
     })
 }
 
 fn eval(runtime: &mut dyn ScriptHost, name: &str, source: &str) -> Result<snapshot_core::HostValue, Error> {
     let engine = runtime.engine();
     runtime.run_script(name, source).map_err(|source| Error::Engine { engine, source })
+}
+
+fn text(value: snapshot_core::HostValue) -> String {
+    match value {
+        snapshot_core::HostValue::String(s) => s,
+        other => format!("{other:?}"),
+    }
 }
 
 fn repeat(runs: usize, mut once: impl FnMut() -> Result<(), Error>) -> Result<Vec<Duration>, Error> {

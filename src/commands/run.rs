@@ -34,8 +34,8 @@ pub fn run(args: &RunArgs) -> Result<Option<String>, Failure> {
     let scripts = read_scripts(&args.scripts)?;
     let engine = file.snapshot().header.engine.kind;
     let result: Result<Option<String>, Error> = with_backend!(engine, |A| {
-        let mut runtime = restore::<A>(&file, &registry, &mut rehydrators)?;
-        after_restore(&mut runtime, &args.args, &scripts, args.print.as_deref())
+        restore::<A>(&file, &registry, &mut rehydrators)
+            .and_then(|mut runtime| after_restore(&mut runtime, &args.args, &scripts, args.print.as_deref()))
     });
     result.map_err(|e| Failure::from_error(e, &host))
 }

@@ -1,0 +1,128 @@
+//! `snapshot_core`'s backend traits for V8: [`V8`] is the [`Api`]; [`SnapshotBuilder`] and
+//! [`Runtime`] are its builder and runtime.
+
+use std::sync::Arc;
+
+use snapshot_core::format::PayloadEncoding;
+use snapshot_core::{
+    Api, Capabilities, CapabilityGap, CaptureOptions, Captured, EngineBuild, EngineKind, HostValue, JsException, Native,
+    NativeKind,
+    ScriptError, ScriptHost, SharedBytes,
+};
+
+use crate::{build_identity, v8_version, CodeHandling, NativeSpec, Runtime, SnapshotBuilder, SnapshotBytes, V8Error};
+
+/// The V8 engine as a `snapshot_core` [`Api`].
+#[derive(Clone, Copy, Debug, Default)]
+pub struct V8;
+
+const GAPS: &[CapabilityGap] = &[
+    CapabilityGap {
+        capability: Capabilities::NAMED_CONTEXTS,
+        reason: "backend-v8 snapshots the default context only",
+    },
+    CapabilityGap {
+        capability: Capabilities::INTL,
+        reason: "V8 10.2 aborts the process in CreateBlob on a reachable Intl object (ICU data behind Managed<> pointers); backend-v8 makes the Intl constructors throw during setup",
+    },
+    CapabilityGap {
+        capability: Capabilities::OBJECT_WRAP,
+        reason: "backend-v8 installs no internal-field (de)serializer yet",
+    },
+];
+
+impl Api for V8 {
+    const KIND: EngineKind = EngineKind::V8;
+    type Builder = SnapshotBuilder;
+    type Runtime = Runtime;
+    type Error = V8Error;
+
+    fn engine_build() -> Result<EngineBuild, V8Error> {
+        crate::init()?;
+        Ok(EngineBuild { kind: EngineKind::V8, version: v8_version(), identity: build_identity().to_owned() })
+    }
+
+    fn capabilities() -> Capabilities {
+        Capabilities::WARM_CODE
+            | Capabilities::DATA_VIEW
+            | Capabilities::ZERO_COPY_PAYLOAD
+            | Capabilities::CONCURRENT_RUNTIMES
+    }
+
+    fn gaps() -> &'static [CapabilityGap] {
+        GAPS
+    }
+}
+
+fn specs(natives: &[&Native]) -> Result<Vec<NativeSpec>, V8Error> {
+    natives
+        .iter()
+        .map(|n| match (n.kind, &n.func) {
+            (NativeKind::Function, Some(func)) => {
+                Ok(NativeSpec { id: n.id, name: n.name.to_owned(), func: func.clone() })
+            }
+            (kind, _) => Err(V8Error::InvalidInput {
+                expected: "natives of kind `function` with a host function (backend-v8 supports no accessors or data natives yet)".into(),
+                found: format!("`{}` of kind `{kind}`", n.name),
+            }),
+        })
+        .collect()
+}
+
+/// A script's uncaught exception becomes the engine-neutral [`JsException`] (so hosts can
+/// tell it from an engine failure); every other error stays a [`V8Error`].
+fn script_error(e: V8Error) -> ScriptError {
+    match e {
+        V8Error::Js { message, stack, .. } => Box::new(JsException { message, stack }),
+        other => Box::new(other),
+    }
+}
+
+impl ScriptHost for SnapshotBuilder {
+    fn engine(&self) -> EngineKind {
+        EngineKind::V8
+    }
+
+    fn run_script(&mut self, name: &str, source: &str) -> Result<HostValue, ScriptError> {
+        SnapshotBuilder::run_script(self, name, source).map_err(script_error)
+    }
+}
+
+impl snapshot_core::Builder for SnapshotBuilder {
+    type A = V8;
+
+    fn new(natives: &[&Native]) -> Result<Self, V8Error> {
+        SnapshotBuilder::new(specs(natives)?)
+    }
+
+    fn capture(self, options: &CaptureOptions) -> Result<Captured, V8Error> {
+        let (payload, warm_code) = match &options.warmup {
+            Some((name, source)) => (self.build_warm(name, source)?, true),
+            None => (self.build(CodeHandling::Clear)?, false),
+        };
+        let raw_len = payload.len() as u64;
+        Ok(Captured { payload, encoding: PayloadEncoding::Raw, raw_len, warm_code })
+    }
+}
+
+impl ScriptHost for Runtime {
+    fn engine(&self) -> EngineKind {
+        EngineKind::V8
+    }
+
+    fn run_script(&mut self, name: &str, source: &str) -> Result<HostValue, ScriptError> {
+        Runtime::run_script(self, name, source).map_err(script_error)
+    }
+}
+
+impl snapshot_core::Runtime for Runtime {
+    type A = V8;
+
+    fn fresh(natives: &[&Native]) -> Result<Self, V8Error> {
+        Runtime::fresh(specs(natives)?)
+    }
+
+    fn restore(payload: SharedBytes, natives: &[&Native]) -> Result<Self, V8Error> {
+        Runtime::from_blob(SnapshotBytes::from_owner(Arc::new(payload)), specs(natives)?)
+    }
+}

@@ -1,0 +1,157 @@
+//! The envelope around every blob this crate makes.
+//!
+//! V8 aborts the process on a blob from another build or a damaged one, and restores a
+//! context wrongly (or aborts) when the external-reference table differs from the one used
+//! at creation. So [`SnapshotBuilder::build`](crate::SnapshotBuilder::build) wraps V8's
+//! startup data in a small header recording what restoring needs, and
+//! [`Runtime::from_blob`](crate::Runtime::from_blob) checks all of it before V8 sees a byte:
+//!
+//! ```text
+//! 0   8  magic "PSV8SNAP"
+//! 8   4  format version (1), u32 LE
+//! 12  4  header length H (multiple of 16), u32 LE
+//! 16  8  payload length, u64 LE
+//! 24  8  payload checksum (shim's 64-bit multiply-xorshift), u64 LE
+//! 32  4+n  build identity (u32 length, UTF-8), see build_identity()
+//! ..  native table: u32 count, then per native in table order: StableId hash (u64 LE),
+//!         name (u32 length, UTF-8)
+//! ..  zero padding to H
+//! H   payload: V8 StartupData bytes
+//! ```
+
+use snapshot_core::StableId;
+
+use crate::error::V8Error;
+use crate::ffi;
+use crate::platform::build_identity;
+
+const MAGIC: &[u8; 8] = b"PSV8SNAP";
+const VERSION: u32 = 1;
+
+/// What a blob's envelope records.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BlobHeader {
+    /// The [`build_identity`] of the process that made the blob.
+    pub identity: String,
+    /// The natives of its external-reference table, in table order.
+    pub natives: Vec<StableId>,
+    /// Byte offset of V8's startup data inside the blob.
+    pub payload_offset: usize,
+    /// Length of V8's startup data.
+    pub payload_len: usize,
+    /// Recorded checksum of the startup data.
+    pub checksum: u64,
+}
+
+fn checksum(bytes: &[u8]) -> u64 {
+    // SAFETY: the pointer and length come from a valid slice; the function only reads.
+    unsafe { ffi::v8__Blob__Checksum(bytes.as_ptr(), bytes.len()) }
+}
+
+/// Wraps V8's startup data.
+pub(crate) fn wrap(payload: &[u8], natives: &[(StableId, &str)]) -> Vec<u8> {
+    let identity = build_identity().as_bytes();
+    let mut head = Vec::with_capacity(64 + identity.len() + 8 * natives.len());
+    head.extend_from_slice(MAGIC);
+    head.extend_from_slice(&VERSION.to_le_bytes());
+    head.extend_from_slice(&0u32.to_le_bytes()); // header length, patched below
+    head.extend_from_slice(&(payload.len() as u64).to_le_bytes());
+    head.extend_from_slice(&checksum(payload).to_le_bytes());
+    head.extend_from_slice(&(identity.len() as u32).to_le_bytes());
+    head.extend_from_slice(identity);
+    head.extend_from_slice(&(natives.len() as u32).to_le_bytes());
+    for (id, name) in natives {
+        head.extend_from_slice(&id.hash().to_le_bytes());
+        head.extend_from_slice(&(name.len() as u32).to_le_bytes());
+        head.extend_from_slice(name.as_bytes());
+    }
+    while head.len() % 16 != 0 {
+        head.push(0);
+    }
+    let h = head.len() as u32;
+    head[12..16].copy_from_slice(&h.to_le_bytes());
+    let mut out = head;
+    out.reserve_exact(payload.len());
+    out.extend_from_slice(payload);
+    out
+}
+
+fn bad(expected: &str, found: impl Into<String>) -> V8Error {
+    V8Error::BadBlob { expected: expected.into(), found: found.into() }
+}
+
+/// Reads a blob's envelope (magic, version, lengths, identity, native table) without
+/// checking the identity or the checksum.
+pub fn read_header(blob: &[u8]) -> Result<BlobHeader, V8Error> {
+    if blob.len() < 32 || &blob[..8] != MAGIC {
+        let shown: Vec<u8> = blob.iter().take(8).copied().collect();
+        return Err(bad("the magic bytes \"PSV8SNAP\" and at least 32 bytes", format!("{} bytes starting {:?}", blob.len(), String::from_utf8_lossy(&shown))));
+    }
+    let u32_at = |o: usize| u32::from_le_bytes(blob[o..o + 4].try_into().expect("4 bytes"));
+    let u64_at = |o: usize| u64::from_le_bytes(blob[o..o + 8].try_into().expect("8 bytes"));
+    let version = u32_at(8);
+    if version != VERSION {
+        return Err(bad(&format!("envelope format version {VERSION}"), format!("version {version}")));
+    }
+    let h = u32_at(12) as usize;
+    let payload_len = u64_at(16);
+    let checksum = u64_at(24);
+    if h < 32 || h > blob.len() || (blob.len() - h) as u64 != payload_len {
+        return Err(bad(
+            "header length + payload length = blob length",
+            format!("header {h} + payload {payload_len} for a blob of {} bytes (truncated?)", blob.len()),
+        ));
+    }
+    let mut pos = 32;
+    let take = |pos: &mut usize, n: usize| -> Result<&[u8], V8Error> {
+        if h - *pos < n {
+            return Err(bad("a complete header", "a header shorter than its fields"));
+        }
+        let s = &blob[*pos..*pos + n];
+        *pos += n;
+        Ok(s)
+    };
+    let id_len = u32::from_le_bytes(take(&mut pos, 4)?.try_into().expect("4 bytes")) as usize;
+    let identity = String::from_utf8_lossy(take(&mut pos, id_len)?).into_owned();
+    let count = u32::from_le_bytes(take(&mut pos, 4)?.try_into().expect("4 bytes")) as usize;
+    if count > (h - pos) / 12 {
+        return Err(bad("a native count that fits the header", count.to_string()));
+    }
+    let mut natives = Vec::with_capacity(count);
+    for _ in 0..count {
+        let hash = u64::from_le_bytes(take(&mut pos, 8)?.try_into().expect("8 bytes"));
+        let len = u32::from_le_bytes(take(&mut pos, 4)?.try_into().expect("4 bytes")) as usize;
+        let name = std::str::from_utf8(take(&mut pos, len)?)
+            .map_err(|_| bad("UTF-8 native names", "invalid UTF-8"))?;
+        if snapshot_core::hash_name(name) != hash {
+            return Err(bad(&format!("native name hashing to {hash:016x}"), format!("name {name:?}")));
+        }
+        natives.push(StableId::with_interned_name(name));
+    }
+    Ok(BlobHeader { identity, natives, payload_offset: h, payload_len: payload_len as usize, checksum })
+}
+
+/// Reads the envelope and checks everything V8 would otherwise abort on: build identity,
+/// checksum, and V8's own version check. Returns the header and V8's startup data.
+pub(crate) fn open(blob: &[u8]) -> Result<(BlobHeader, &[u8]), V8Error> {
+    let header = read_header(blob)?;
+    if header.identity != build_identity() {
+        return Err(V8Error::BuildMismatch { expected: build_identity().to_owned(), found: header.identity });
+    }
+    let payload = &blob[header.payload_offset..];
+    let actual = checksum(payload);
+    if actual != header.checksum {
+        return Err(bad(
+            &format!("payload checksum {:016x}", header.checksum),
+            format!("checksum {actual:016x} (the blob is damaged)"),
+        ));
+    }
+    if payload.len() > i32::MAX as usize {
+        return Err(bad("V8 startup data under 2 GiB", format!("{} bytes", payload.len())));
+    }
+    // SAFETY: reads the slice only (V8's version-string check).
+    if unsafe { ffi::v8__StartupData__IsValid(payload.as_ptr(), payload.len()) } == 0 {
+        return Err(bad("V8 startup data this V8 version accepts", "data V8 rejects (StartupData::IsValid is false)"));
+    }
+    Ok((header, payload))
+}

@@ -1,0 +1,221 @@
+//! Running JavaScript: [`Runtime`], restored from a snapshot or fresh.
+
+use std::collections::HashMap;
+use std::ffi::c_char;
+use std::fmt;
+use std::marker::PhantomData;
+use std::ptr::{self, NonNull};
+use std::sync::Arc;
+
+use snapshot_core::{HostValue, StableId};
+
+use crate::buf::Buf;
+use crate::convert;
+use crate::envelope::{self, BlobHeader};
+use crate::error::V8Error;
+use crate::ffi;
+use crate::natives::{self, NativeSpec, NativeTable};
+use crate::platform;
+
+/// The memory of a snapshot, kept alive (and unmoved) as long as a [`Runtime`] restored from
+/// it: V8 deserializes from it lazily. Anything that derefs to bytes can own it: a `Vec`,
+/// an `Arc<[u8]>`, or a memory map via [`SnapshotBytes::from_owner`].
+#[derive(Clone)]
+pub struct SnapshotBytes(Arc<dyn AsRef<[u8]> + Send + Sync>);
+
+impl SnapshotBytes {
+    /// Wraps any owner of bytes (e.g. `Arc::new(memmap2::Mmap)`), without copying.
+    pub fn from_owner(owner: Arc<dyn AsRef<[u8]> + Send + Sync>) -> SnapshotBytes {
+        SnapshotBytes(owner)
+    }
+
+    /// The bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        (*self.0).as_ref()
+    }
+}
+
+struct ArcSlice(Arc<[u8]>);
+impl AsRef<[u8]> for ArcSlice {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl From<Vec<u8>> for SnapshotBytes {
+    fn from(v: Vec<u8>) -> Self {
+        SnapshotBytes(Arc::new(v))
+    }
+}
+impl From<Arc<[u8]>> for SnapshotBytes {
+    fn from(v: Arc<[u8]>) -> Self {
+        SnapshotBytes(Arc::new(ArcSlice(v)))
+    }
+}
+impl From<Arc<Vec<u8>>> for SnapshotBytes {
+    fn from(v: Arc<Vec<u8>>) -> Self {
+        SnapshotBytes(v)
+    }
+}
+impl fmt::Debug for SnapshotBytes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SnapshotBytes({} bytes)", self.as_bytes().len())
+    }
+}
+
+/// A V8 isolate with one context, restored from a snapshot or fresh.
+///
+/// Not `Send`: a V8 isolate belongs to the thread that made it.
+pub struct Runtime {
+    state: NonNull<ffi::PsState>,
+    // Dropped after the state is deleted (see Drop): the shim calls back into it.
+    table: Box<NativeTable>,
+    // V8 reads from this memory for the isolate's whole life.
+    blob: Option<SnapshotBytes>,
+    _not_send: PhantomData<*mut ()>,
+}
+
+impl Runtime {
+    /// Restores a snapshot made by [`SnapshotBuilder`](crate::SnapshotBuilder).
+    ///
+    /// `natives` may come in any order: the blob records its external-reference table,
+    /// and the table is rebuilt in that order by id. Every native of the blob must be
+    /// present ([`V8Error::MissingNative`] otherwise); natives not in the blob are appended
+    /// to the table and installed on `__polysnap_natives` after restore.
+    ///
+    /// Before V8 sees the bytes, the envelope's build identity, checksum and V8's version
+    /// check are verified, so a foreign or damaged blob is an error, not an abort.
+    pub fn from_blob(blob: impl Into<SnapshotBytes>, natives: Vec<NativeSpec>) -> Result<Runtime, V8Error> {
+        platform::init()?;
+        let blob: SnapshotBytes = blob.into();
+        let (header, payload) = envelope::open(blob.as_bytes())?;
+        let mut by_id: HashMap<StableId, NativeSpec> = HashMap::with_capacity(natives.len());
+        let mut extra_order = Vec::new();
+        // Keep the caller's order for extras; check duplicates and ids in one place.
+        let checked = NativeTable::new(natives)?;
+        for n in checked.natives {
+            extra_order.push(n.id);
+            by_id.insert(n.id, n);
+        }
+        let mut ordered = Vec::with_capacity(by_id.len());
+        for (position, id) in header.natives.iter().enumerate() {
+            match by_id.remove(id) {
+                Some(n) => ordered.push(n),
+                None => return Err(V8Error::MissingNative { id: *id, position }),
+            }
+        }
+        let in_blob = ordered.len();
+        for id in extra_order {
+            if let Some(n) = by_id.remove(&id) {
+                ordered.push(n);
+            }
+        }
+        let table = NativeTable::new(ordered)?;
+        let (ptr, len) = (payload.as_ptr(), payload.len());
+        Self::create(table, Some((ptr, len)), in_blob as u32, Some(blob.clone()))
+    }
+
+    /// A runtime without a snapshot (V8's built-in one only), with `natives` installed on
+    /// `__polysnap_natives` exactly as a [`SnapshotBuilder`](crate::SnapshotBuilder) installs
+    /// them: for cold runs and differential tests.
+    pub fn fresh(natives: Vec<NativeSpec>) -> Result<Runtime, V8Error> {
+        platform::init()?;
+        Self::create(NativeTable::new(natives)?, None, 0, None)
+    }
+
+    fn create(
+        table: Box<NativeTable>,
+        payload: Option<(*const u8, usize)>,
+        installed_from: u32,
+        blob: Option<SnapshotBytes>,
+    ) -> Result<Runtime, V8Error> {
+        let names = table.encoded_names(installed_from as usize);
+        let buf = Buf::new()?;
+        let mut state: *mut ffi::PsState = ptr::null_mut();
+        let (p, l) = payload.unwrap_or((ptr::null(), 0));
+        // SAFETY: `p..p+l` lies inside `blob`, which the Runtime keeps alive and unmoved
+        // (an Arc) until after the state is deleted; the blob passed the envelope, checksum
+        // and V8 version checks; the external-reference table is built by the shim with
+        // exactly table.len() slots, matching the blob's recorded table for its first
+        // `installed_from` entries; the boxed table outlives the state.
+        let status = unsafe {
+            ffi::v8__Isolate__NewFromSnapshot(
+                p,
+                l,
+                table.len(),
+                installed_from,
+                names.as_ptr(),
+                names.len(),
+                natives::dispatch,
+                table.as_ctx(),
+                &mut state,
+                buf.as_ptr(),
+            )
+        };
+        let Some(state) = NonNull::new(state) else {
+            buf.check(status, "<isolate>")?;
+            return Err(V8Error::Internal("the shim returned no isolate".into()));
+        };
+        let runtime = Runtime { state, table, blob, _not_send: PhantomData };
+        buf.check(status, "<isolate>")?;
+        Ok(runtime)
+    }
+
+    /// Runs `source` as a classic script (one global scope shared by all scripts), drains
+    /// the microtask queue (exceptions thrown by microtasks, such as unhandled rejections,
+    /// are not reported), and returns the completion value converted (see
+    /// [`crate::convert`]).
+    pub fn run_script(&mut self, file_name: &str, source: &str) -> Result<HostValue, V8Error> {
+        let buf = Buf::new()?;
+        // SAFETY: the state is live; the strings are valid for the call (V8 copies them).
+        let status = unsafe {
+            ffi::v8__Isolate__RunScript(
+                self.state.as_ptr(),
+                file_name.as_ptr() as *const c_char,
+                file_name.len(),
+                source.as_ptr() as *const c_char,
+                source.len(),
+                buf.as_ptr(),
+            )
+        };
+        buf.check(status, file_name)?;
+        convert::decode(buf.bytes())
+    }
+
+    /// Evaluates `source` as a script named `<eval>` and returns its value.
+    pub fn eval(&mut self, source: &str) -> Result<HostValue, V8Error> {
+        self.run_script("<eval>", source)
+    }
+
+    /// The natives' ids in this isolate's external-reference-table order.
+    pub fn native_ids(&self) -> Vec<StableId> {
+        self.table.ids()
+    }
+
+    /// The snapshot this runtime was restored from, if any.
+    pub fn snapshot(&self) -> Option<&SnapshotBytes> {
+        self.blob.as_ref()
+    }
+}
+
+/// Reads a blob's envelope without restoring it (see [`crate::envelope`]).
+pub fn inspect_blob(blob: &[u8]) -> Result<BlobHeader, V8Error> {
+    envelope::read_header(blob)
+}
+
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        // SAFETY: the state came from v8__Isolate__NewFromSnapshot and is deleted once,
+        // here, before the table and the blob (fields drop after this body).
+        unsafe { ffi::v8__Isolate__Delete(self.state.as_ptr()) }
+    }
+}
+
+impl fmt::Debug for Runtime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Runtime")
+            .field("natives", &self.table.ids())
+            .field("snapshot", &self.blob)
+            .finish_non_exhaustive()
+    }
+}

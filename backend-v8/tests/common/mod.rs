@@ -1,0 +1,39 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::os::unix::process::ExitStatusExt;
+use std::process::Command;
+
+/// Env var telling a re-executed test binary which child role to play.
+pub const CHILD_ENV: &str = "POLYSNAP_V8_TEST_CHILD";
+
+/// Whether this process is a child running `role`.
+pub fn is_child(role: &str) -> bool {
+    std::env::var(CHILD_ENV).map(|r| r == role).unwrap_or(false)
+}
+
+/// Re-executes this test binary to run only `test_name` with `CHILD_ENV=role` and extra
+/// env vars; asserts it exited normally (not by a signal), successfully, and printed
+/// `CHILD-OK <role>`. Returns its stdout.
+pub fn run_child(test_name: &str, role: &str, envs: &[(&str, &str)]) -> String {
+    let exe = std::env::current_exe().expect("current test binary");
+    let mut cmd = Command::new(exe);
+    cmd.args([test_name, "--exact", "--nocapture", "--test-threads=1"]).env(CHILD_ENV, role);
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("spawn child test process");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(
+        out.status.signal(),
+        None,
+        "child `{role}` was killed by a signal (V8 abort?)\nstdout:\n{stdout}\nstderr:\n{stderr}"
+    );
+    assert!(out.status.success(), "child `{role}` failed: {:?}\nstdout:\n{stdout}\nstderr:\n{stderr}", out.status);
+    assert!(
+        stdout.contains(&format!("CHILD-OK {role}")),
+        "child `{role}` did not report success (did the test filter match?)\nstdout:\n{stdout}\nstderr:\n{stderr}"
+    );
+    stdout
+}
