@@ -37,26 +37,51 @@ pub enum StepError {
 
 struct Host {
     registry: Registry,
-    rehydrators: Rehydrators<dyn ScriptHost>,
+    rehydrators: Rehydrators<DynScriptHost>,
+    runtime: Option<polysnap::host::Host>,
 }
 
 fn host(scenario: &Scenario, leave_out: &[String]) -> Result<Host, StepError> {
     let counter = Counter::default();
     let names: Vec<String> = scenario.natives.iter().filter(|n| !leave_out.contains(n)).cloned().collect();
-    let mut registry = Registry::new();
-    natives::register(&mut registry, &names, &counter)
-        .map_err(|e| StepError::Io { scenario: scenario.name.clone(), message: e.to_string() })?;
-    let mut rehydrators: Rehydrators<dyn ScriptHost> = Rehydrators::new();
+    let runtime = scenario.host.then(|| {
+        let files = match scenario.files.as_deref() {
+            Some("reopen") => FilePolicy::Reopen,
+            Some("close") => FilePolicy::Close,
+            _ => FilePolicy::Error,
+        };
+        let modules = match scenario.modules.as_deref() {
+            Some("reload") => ModulePolicy::Reload,
+            _ => ModulePolicy::Refuse,
+        };
+        polysnap::host::Host::new(vec!["polysnap".into()], files, modules)
+    });
+    let mut registry = match &runtime {
+        Some(h) => h.registry().map_err(polysnap::Error::from)?,
+        None => Registry::new(),
+    };
+    natives::register(&mut registry, &names, &counter).map_err(polysnap::Error::from)?;
+    let mut rehydrators = match &runtime {
+        Some(h) => h.rehydrators(),
+        None => Rehydrators::new(),
+    };
     if names.iter().any(|n| n == "test.counter") {
         rehydrators.add(CounterRehydrator(counter)).map_err(polysnap::Error::from)?;
     }
-    Ok(Host { registry, rehydrators })
+    Ok(Host { registry, rehydrators, runtime })
+}
+
+/// The host runtime's script (when the scenario uses it), then the scenario's setup.
+fn setup_scripts(scenario: &Scenario, host: &Host) -> Vec<Script> {
+    let mut scripts: Vec<Script> = host.runtime.iter().map(|h| h.runtime_script()).collect();
+    scripts.push(Script::new(format!("{}/setup.js", scenario.name), scenario.setup.as_str()));
+    scripts
 }
 
 /// Runs the setup and writes a snapshot to `out`.
 pub fn make<A: Api>(scenario: &Scenario, out: &Path) -> Result<(), StepError> {
     let mut host = host(scenario, &[])?;
-    let scripts = [Script::new(format!("{}/setup.js", scenario.name), scenario.setup.as_str())];
+    let scripts = setup_scripts(scenario, &host);
     let options = MakeOptions {
         warmup: scenario.warmup.as_ref().map(|w| Script::new(format!("{}/warmup.js", scenario.name), w.as_str())),
         ..MakeOptions::default()
@@ -115,10 +140,9 @@ fn check(scenario: &Scenario, runtime: &mut dyn ScriptHost) -> Result<String, St
 
 fn run(scenario: &Scenario, runtime: &mut dyn ScriptHost, file: &str, source: &str) -> Result<HostValue, StepError> {
     let engine = runtime.engine();
-    let name = if file.contains(':') || file.contains('/') { file.to_owned() } else { format!("{}/{file}", scenario.name) };
-    runtime
-        .run_script(&name, source)
-        .map_err(|source| StepError::Polysnap(polysnap::Error::Engine { engine, source }))
+    let name =
+        if file.contains(':') || file.contains('/') { file.to_owned() } else { format!("{}/{file}", scenario.name) };
+    runtime.run_script(&name, source).map_err(|source| StepError::Polysnap(polysnap::Error::Engine { engine, source }))
 }
 
 fn damaged_copy(scenario: &Scenario, path: &Path, corruption: Corruption) -> Result<PathBuf, StepError> {
