@@ -1,0 +1,179 @@
+//! End-to-end tests of the `polysnap` binary: real files, real engines, every exit-status
+//! rule (0 success, 1 uncaught JS error, 2 usage or unusable snapshot, never a signal).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const POLYSNAP: &str = env!("CARGO_BIN_EXE_polysnap");
+
+/// The engines this build has, by their `--engine` names.
+fn engines() -> Vec<&'static str> {
+    polysnap::ENGINES.iter().filter(|(_, _, built)| *built).map(|(_, feature, _)| *feature).collect()
+}
+
+fn polysnap(dir: &Path, args: &[&str]) -> Output {
+    let output = Command::new(POLYSNAP).args(args).current_dir(dir).output().expect("polysnap starts");
+    assert!(output.status.code().is_some(), "polysnap {args:?} was killed by a signal: {:?}", output.status);
+    output
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+const SETUP: &str = r#"
+var counter = 40;
+function bump() { return ++counter; }
+var table = new Map([["pi", 3.14]]);
+setTimeout(function () { console.log("timer after restore, counter", counter); }, 10);
+snapshot.setMain(function () { console.log("main with", JSON.stringify(process.argv.slice(2))); });
+"#;
+
+#[test]
+fn make_then_run_prints_and_exits_zero() {
+    for engine in engines() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "setup.js", SETUP);
+        let made = polysnap(dir.path(), &["make", "--engine", engine, "-o", "app.psnap", "setup.js"]);
+        assert_eq!(made.status.code(), Some(0), "{engine}: {}", stderr(&made));
+        write(dir.path(), "more.js", "bump();");
+        let run = polysnap(dir.path(), &["run", "app.psnap", "more.js", "-p", "bump() + ':' + table.get('pi')", "--", "x", "y"]);
+        assert_eq!(run.status.code(), Some(0), "{engine}: {}", stderr(&run));
+        assert_eq!(stdout(&run), "main with [\"x\",\"y\"]\n42:3.14\ntimer after restore, counter 42\n", "{engine}");
+    }
+}
+
+#[test]
+fn the_seed_flags_do_the_same() {
+    for engine in engines() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "setup.js", "var answer = 6 * 7;");
+        let made = polysnap(dir.path(), &["--make-snapshot", "seed.psnap", "--engine", engine, "setup.js"]);
+        assert_eq!(made.status.code(), Some(0), "{engine}: {}", stderr(&made));
+        let run = polysnap(dir.path(), &["--from-snapshot", "seed.psnap", "-p", "answer"]);
+        assert_eq!((run.status.code(), stdout(&run).as_str()), (Some(0), "42\n"), "{engine}: {}", stderr(&run));
+    }
+}
+
+#[test]
+fn an_uncaught_error_exits_one_with_message_and_stack() {
+    for engine in engines() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "setup.js", "function fail() { throw new TypeError('bad input'); }");
+        polysnap(dir.path(), &["make", "--engine", engine, "-o", "app.psnap", "setup.js"]);
+        write(dir.path(), "boom.js", "fail();");
+        let run = polysnap(dir.path(), &["run", "app.psnap", "boom.js"]);
+        assert_eq!(run.status.code(), Some(1), "{engine}");
+        assert!(stderr(&run).contains("TypeError: bad input"), "{engine}: {}", stderr(&run));
+        assert!(stderr(&run).contains("fail"), "{engine}: the stack names the function: {}", stderr(&run));
+
+        write(dir.path(), "throws.js", "throw new Error('in setup');");
+        let made = polysnap(dir.path(), &["make", "--engine", engine, "-o", "bad.psnap", "throws.js"]);
+        assert_eq!(made.status.code(), Some(1), "{engine}: {}", stderr(&made));
+        assert!(!dir.path().join("bad.psnap").exists(), "{engine}: no snapshot is written when setup throws");
+    }
+}
+
+#[test]
+fn process_exit_sets_the_status() {
+    for engine in engines() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "setup.js", "var x = 1;");
+        polysnap(dir.path(), &["make", "--engine", engine, "-o", "app.psnap", "setup.js"]);
+        write(dir.path(), "exit.js", "console.log('before'); process.exit(7); console.log('after');");
+        let run = polysnap(dir.path(), &["run", "app.psnap", "exit.js"]);
+        assert_eq!((run.status.code(), stdout(&run).as_str()), (Some(7), "before\n"), "{engine}");
+    }
+}
+
+#[test]
+fn unusable_snapshots_exit_two_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "setup.js", "var x = 1;");
+    let engine = engines()[0];
+    polysnap(dir.path(), &["make", "--engine", engine, "-o", "good.psnap", "setup.js"]);
+    let good = std::fs::read(dir.path().join("good.psnap")).unwrap();
+    let mut flipped = good.clone();
+    let middle = flipped.len() - 100;
+    flipped[middle] ^= 0x40;
+    std::fs::write(dir.path().join("flipped.psnap"), flipped).unwrap();
+    std::fs::write(dir.path().join("truncated.psnap"), &good[..good.len() / 2]).unwrap();
+    std::fs::write(dir.path().join("empty.psnap"), b"").unwrap();
+    std::fs::write(dir.path().join("text.psnap"), b"console.log('not a snapshot')").unwrap();
+    std::fs::create_dir(dir.path().join("folder.psnap")).unwrap();
+    let cases = [
+        ("missing.psnap", "cannot open snapshot file missing.psnap"),
+        ("flipped.psnap", "snapshot is corrupted: the checksum of the engine-payload section"),
+        ("truncated.psnap", "snapshot is truncated"),
+        ("empty.psnap", "snapshot is truncated"),
+        ("text.psnap", "not a polysnap snapshot"),
+        ("folder.psnap", "not a regular file"),
+    ];
+    for (file, message) in cases {
+        let run = polysnap(dir.path(), &["run", file]);
+        assert_eq!(run.status.code(), Some(2), "{file}: {}", stderr(&run));
+        assert!(stderr(&run).contains(message), "{file}: expected `{message}` in: {}", stderr(&run));
+        let inspect = polysnap(dir.path(), &["inspect", file]);
+        assert_eq!(inspect.status.code(), Some(2), "inspect {file}");
+    }
+}
+
+#[test]
+fn usage_errors_exit_two() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [&["make", "x.js"][..], &["make", "--engine", "spidermonkey", "x.js"], &["frobnicate"], &["run"]] {
+        let out = polysnap(dir.path(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+    }
+    let missing_script = polysnap(dir.path(), &["make", "--engine", engines()[0], "nope.js"]);
+    assert_eq!(missing_script.status.code(), Some(2));
+    assert!(stderr(&missing_script).contains("cannot read script nope.js"), "{}", stderr(&missing_script));
+}
+
+#[test]
+fn inspect_shows_the_natives_by_name_and_json_agrees() {
+    for engine in engines() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "setup.js", "setTimeout(function () {}, 1000);");
+        polysnap(dir.path(), &["make", "--engine", engine, "--embed-names", "-o", "app.psnap", "setup.js"]);
+        let text = stdout(&polysnap(dir.path(), &["inspect", "app.psnap"]));
+        assert!(text.contains("function  fs.open"), "{engine}: {text}");
+        assert!(text.contains("timers.Timeout: 1 records"), "{engine}: {text}");
+        let json: serde_json::Value = serde_json::from_slice(&polysnap(dir.path(), &["inspect", "--json", "app.psnap"]).stdout).unwrap();
+        assert_eq!(json["engine"]["kind"], engine, "{engine}");
+        assert!(json["external_references"].as_array().unwrap().iter().any(|r| r["id"] == "fs.open"));
+    }
+}
+
+#[test]
+fn stdout_made_on_a_tty_writes_to_a_file_after_restore() {
+    if Command::new("script").arg("--version").output().is_err() {
+        panic!("the `script` command (util-linux) is needed to make a snapshot on a terminal");
+    }
+    for engine in engines() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "setup.js", "var madeOnTty = process.stdout.isTTY;");
+        let make = format!("{POLYSNAP} make --engine {engine} -o tty.psnap setup.js");
+        let made = Command::new("script").args(["-qec", &make, "/dev/null"]).current_dir(dir.path()).output().unwrap();
+        assert_eq!(made.status.code(), Some(0), "{engine}: {}", stdout(&made));
+        let out = std::fs::File::create(dir.path().join("out.txt")).unwrap();
+        let run = Command::new(POLYSNAP)
+            .args(["run", "tty.psnap", "-p", "'made on a tty: ' + madeOnTty + ', now: ' + process.stdout.isTTY"])
+            .current_dir(dir.path())
+            .stdout(out)
+            .status()
+            .unwrap();
+        assert_eq!(run.code(), Some(0));
+        let written = std::fs::read_to_string(dir.path().join("out.txt")).unwrap();
+        assert_eq!(written, "made on a tty: true, now: false\n", "{engine}");
+    }
+}
