@@ -17,7 +17,7 @@ pub mod pipeline;
 pub use error::Error;
 pub use mapped::SnapshotFile;
 pub use pipeline::make::{make_snapshot, write_snapshot, MakeOptions, Script};
-pub use pipeline::restore::{fresh, restore, run_main};
+pub use pipeline::restore::{fresh, lookup_identity, restore, run_main};
 pub use snapshot_core as core;
 pub use snapshot_core::{EngineKind, HostValue, Registry, StableId};
 
@@ -32,6 +32,11 @@ cfg_if::cfg_if! {
         /// The ChakraCore backend.
         pub use backend_chakra as chakra;
     }
+}
+
+/// The stable id of a dotted name known only at run time (`stable_id!` is for literals).
+pub fn stable_id_of(name: &str) -> StableId {
+    StableId::with_interned_name(name)
 }
 
 /// The engines this build has, as (engine, cargo feature, built in).

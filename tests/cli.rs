@@ -46,7 +46,10 @@ fn make_then_run_prints_and_exits_zero() {
         let made = polysnap(dir.path(), &["make", "--engine", engine, "-o", "app.psnap", "setup.js"]);
         assert_eq!(made.status.code(), Some(0), "{engine}: {}", stderr(&made));
         write(dir.path(), "more.js", "bump();");
-        let run = polysnap(dir.path(), &["run", "app.psnap", "more.js", "-p", "bump() + ':' + table.get('pi')", "--", "x", "y"]);
+        let run = polysnap(
+            dir.path(),
+            &["run", "app.psnap", "more.js", "-p", "bump() + ':' + table.get('pi')", "--", "x", "y"],
+        );
         assert_eq!(run.status.code(), Some(0), "{engine}: {}", stderr(&run));
         assert_eq!(stdout(&run), "main with [\"x\",\"y\"]\n42:3.14\ntimer after restore, counter 42\n", "{engine}");
     }
@@ -148,7 +151,8 @@ fn inspect_shows_the_natives_by_name_and_json_agrees() {
         let text = stdout(&polysnap(dir.path(), &["inspect", "app.psnap"]));
         assert!(text.contains("function  fs.open"), "{engine}: {text}");
         assert!(text.contains("timers.Timeout: 1 records"), "{engine}: {text}");
-        let json: serde_json::Value = serde_json::from_slice(&polysnap(dir.path(), &["inspect", "--json", "app.psnap"]).stdout).unwrap();
+        let json: serde_json::Value =
+            serde_json::from_slice(&polysnap(dir.path(), &["inspect", "--json", "app.psnap"]).stdout).unwrap();
         assert_eq!(json["engine"]["kind"], engine, "{engine}");
         assert!(json["external_references"].as_array().unwrap().iter().any(|r| r["id"] == "fs.open"));
     }

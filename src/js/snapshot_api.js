@@ -6,6 +6,8 @@
   var building = true;
   var main;
   var serializeCallbacks = [];
+  var identityNames = [];
+  var identityObjects = [];
   var deserializeCallbacks = [];
 
   function requireFunction(fn, what) {
@@ -39,6 +41,24 @@
       requireFunction(fn, "addDeserializeCallback");
       requireBuilding("addDeserializeCallback");
       deserializeCallbacks.push([fn, data]);
+    },
+    // The identity map: an object bound under a dotted name (`app.config`) is found again
+    // after restore by that name here, or by its stable id from the host.
+    bind: function (name, object) {
+      if (typeof name !== "string" || !/^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)*$/.test(name)) {
+        throw new TypeError("snapshot.bind expects a dotted name such as 'app.config', got " + String(name));
+      }
+      if (object === null || (typeof object !== "object" && typeof object !== "function")) {
+        throw new TypeError("snapshot.bind('" + name + "', …) expects an object, got " + (object === null ? "null" : typeof object));
+      }
+      requireBuilding("bind");
+      if (identityNames.indexOf(name) >= 0) throw new Error("identity '" + name + "' is already bound: each name names one object");
+      identityNames.push(name);
+      identityObjects.push(object);
+    },
+    lookup: function (name) {
+      var i = identityNames.indexOf(name);
+      return i < 0 ? undefined : identityObjects[i];
     }
   };
 
@@ -50,6 +70,9 @@
     // Just after restore: no longer building; the deserialize callbacks, in order.
     afterRestore: function () { building = false; runAll(deserializeCallbacks); },
     hasMain: function () { return typeof main === "function"; },
+    // The identity map's names in slot order, for the snapshot's identity section.
+    identityNames: function () { return JSON.stringify(identityNames); },
+    identityAt: function (slot) { return identityObjects[slot]; },
     runMain: function (args) { return main.apply(undefined, args || []); }
   };
 

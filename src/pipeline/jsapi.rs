@@ -43,3 +43,25 @@ pub fn run_main(host: &mut dyn ScriptHost, args: &[String]) -> Result<bool, Erro
     run(host, "polysnap:main", &format!("void __polysnap_host.runMain({args})"))?;
     Ok(true)
 }
+
+/// The identity map's entries (name → slot), as the snapshot stores them.
+pub fn identities(host: &mut dyn ScriptHost) -> Result<Vec<snapshot_core::format::IdentityEntry>, Error> {
+    let names = match run(host, "polysnap:identities", "__polysnap_host.identityNames()")? {
+        HostValue::String(json) => serde_json::from_str::<Vec<String>>(&json).unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    Ok(names
+        .iter()
+        .enumerate()
+        .map(|(slot, name)| snapshot_core::format::IdentityEntry {
+            id: snapshot_core::StableId::with_interned_name(name),
+            slot: slot as u64,
+            wraps: None,
+        })
+        .collect())
+}
+
+/// The object bound at `slot`, converted to a host value.
+pub fn identity_at(host: &mut dyn ScriptHost, slot: u64) -> Result<HostValue, Error> {
+    run(host, "polysnap:identity", &format!("__polysnap_host.identityAt({slot})"))
+}

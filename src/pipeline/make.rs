@@ -4,8 +4,10 @@
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use snapshot_core::format::{file, Header, Snapshot, Strategy, Target};
-use snapshot_core::{Api, Builder, CaptureOptions, Native, Registry, Rehydrators, ScriptHost};
+use snapshot_core::format::{file, Header, IdentityEntry, RehydratorRecord, Snapshot, Strategy, Target};
+use snapshot_core::{
+    Api, Builder, CaptureOptions, DynScriptHost, IdentityTable, Native, Registry, Rehydrators, ScriptHost,
+};
 
 use crate::pipeline::jsapi;
 use crate::Error;
@@ -48,7 +50,7 @@ pub struct MakeOptions {
 #[must_use = "a snapshot that is made and dropped is lost; write it with `write_snapshot`"]
 pub fn make_snapshot<A: Api>(
     registry: &Registry,
-    rehydrators: &mut Rehydrators<dyn ScriptHost>,
+    rehydrators: &mut Rehydrators<DynScriptHost>,
     scripts: &[Script],
     options: &MakeOptions,
 ) -> Result<Snapshot<Vec<u8>>, Error> {
@@ -61,11 +63,13 @@ pub fn make_snapshot<A: Api>(
         builder.run_script(&script.name, &script.source).map_err(|source| Error::Engine { engine: A::KIND, source })?;
     }
     jsapi::before_capture(&mut builder)?;
+    let identities = jsapi::identities(&mut builder)?;
+    IdentityTable::from_entries(&identities)?;
     let records = rehydrators.collect(&mut builder)?;
     let capture = CaptureOptions { warmup: options.warmup.as_ref().map(|w| (w.name.clone(), w.source.clone())) };
     let captured = builder.capture(&capture).map_err(engine_error)?;
     let embed_names = options.embed_names || cfg!(debug_assertions);
-    let names = if embed_names { names_of(&records) } else { Vec::new() };
+    let names = if embed_names { names_of(&records, &identities) } else { Vec::new() };
     Ok(Snapshot {
         header: Header {
             engine,
@@ -81,15 +85,17 @@ pub fn make_snapshot<A: Api>(
             names,
         },
         refs: registry.table(embed_names),
-        identities: Vec::new(),
+        identities,
         records,
         payload: captured.payload,
     })
 }
 
-/// The names of the rehydrators that wrote records, where this build knows them.
-fn names_of(records: &[snapshot_core::format::RehydratorRecord]) -> Vec<String> {
-    let mut names: Vec<String> = records.iter().filter_map(|r| r.rehydrator.name()).map(str::to_owned).collect();
+/// The names of the identities and of the rehydrators that wrote records, where known.
+fn names_of(records: &[RehydratorRecord], identities: &[IdentityEntry]) -> Vec<String> {
+    let ids = identities.iter().map(|i| i.id).chain(records.iter().map(|r| r.rehydrator));
+    let mut names: Vec<String> = ids.filter_map(|id| id.name()).map(str::to_owned).collect();
+    names.sort();
     names.dedup();
     names
 }

@@ -1,7 +1,10 @@
 //! Restoring a snapshot: every check before the engine sees a byte, then native state and
 //! the deserialize callbacks.
 
-use snapshot_core::{reconcile, Api, ExtraPolicy, Native, Registry, Rehydrators, Runtime, ScriptHost};
+use snapshot_core::{
+    reconcile, Api, DynScriptHost, ExtraPolicy, HostValue, IdentityTable, Native, Registry, Rehydrators, Runtime,
+    ScriptHost, StableId,
+};
 
 use crate::pipeline::jsapi;
 use crate::{Error, SnapshotFile};
@@ -15,7 +18,7 @@ use crate::{Error, SnapshotFile};
 pub fn restore<A: Api>(
     file: &SnapshotFile,
     registry: &Registry,
-    rehydrators: &mut Rehydrators<dyn ScriptHost>,
+    rehydrators: &mut Rehydrators<DynScriptHost>,
 ) -> Result<A::Runtime, Error> {
     let snapshot = file.snapshot();
     if snapshot.header.engine.kind != A::KIND {
@@ -25,10 +28,19 @@ pub fn restore<A: Api>(
     snapshot.check_compatible(&engine)?;
     let natives: Vec<&Native> = reconcile(&snapshot.refs, registry, ExtraPolicy::Reject)?;
     rehydrators.check(&snapshot.records)?;
+    IdentityTable::from_entries(&snapshot.identities)?;
     let mut runtime = A::Runtime::restore(file.payload(), &natives).map_err(|e| Error::engine(A::KIND, e))?;
     rehydrators.restore(&mut runtime, &snapshot.records)?;
     jsapi::after_restore(&mut runtime)?;
     Ok(runtime)
+}
+
+/// The object the setup bound under `id` (`snapshot.bind(name, object)`), found again in a
+/// restored runtime through the snapshot's identity section.
+pub fn lookup_identity(runtime: &mut dyn ScriptHost, file: &SnapshotFile, id: StableId) -> Result<HostValue, Error> {
+    let table = IdentityTable::from_entries(&file.snapshot().identities)?;
+    let slot = table.require(id)?.slot;
+    jsapi::identity_at(runtime, slot)
 }
 
 /// Runs the function the setup gave `snapshot.setMain`, if any; returns whether one ran.

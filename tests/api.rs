@@ -1,0 +1,97 @@
+//! The public library API on every built-in engine: make, write, open, restore, look up
+//! identities by stable id, and the refusals that must come before the engine sees a byte.
+
+use std::sync::Arc;
+
+use polysnap::core::{Api, DynScriptHost, HostValue, Rehydrators, ScriptHost};
+use polysnap::{stable_id_of, with_backend, EngineKind, Error, MakeOptions, Registry, Script, SnapshotFile};
+
+fn engines() -> Vec<EngineKind> {
+    polysnap::ENGINES.iter().filter(|(_, _, built)| *built).map(|(kind, _, _)| *kind).collect()
+}
+
+fn registry(names: &[&'static str]) -> Registry {
+    let mut registry = Registry::new();
+    for name in names {
+        registry.function(name, Arc::new(|call| Ok(call.arg(0).clone()))).unwrap();
+    }
+    registry
+}
+
+fn make_file<A: Api>(dir: &std::path::Path, registry: &Registry, source: &str) -> Result<SnapshotFile, Error> {
+    let mut none: Rehydrators<DynScriptHost> = Rehydrators::new();
+    let snapshot =
+        polysnap::make_snapshot::<A>(registry, &mut none, &[Script::new("setup.js", source)], &MakeOptions::default())?;
+    let path = dir.join("api.psnap");
+    polysnap::write_snapshot(&path, &snapshot)?;
+    Ok(SnapshotFile::open(&path)?)
+}
+
+fn identity_round_trip<A: Api>() -> Result<(), Error> {
+    let dir = tempfile::tempdir().unwrap();
+    let natives = registry(&["app.echo"]);
+    let file = make_file::<A>(dir.path(), &natives, "snapshot.bind('app.config', { port: 8080 });")?;
+    let mut runtime = polysnap::restore::<A>(&file, &natives, &mut Rehydrators::new())?;
+    let found = polysnap::lookup_identity(&mut runtime, &file, stable_id_of("app.config"))?;
+    assert_eq!(found, HostValue::Object(vec![("port".into(), HostValue::Number(8080.0))]), "{}", A::KIND);
+    let missing = polysnap::lookup_identity(&mut runtime, &file, stable_id_of("app.other")).unwrap_err();
+    assert_eq!(
+        missing.to_string(),
+        "identity `app.other` is not bound to any object in this snapshot: bind it before the snapshot is made"
+    );
+    let echoed = runtime.run_script("use.js", "__polysnap_natives['app.echo']('back')").unwrap();
+    assert_eq!(echoed, HostValue::from("back"));
+    Ok(())
+}
+
+#[test]
+fn identities_are_found_again_by_stable_id() {
+    for engine in engines() {
+        let result: Result<(), Error> = with_backend!(engine, |A| identity_round_trip::<A>());
+        result.unwrap();
+    }
+}
+
+fn refusals<A: Api>() -> Result<(), Error> {
+    let dir = tempfile::tempdir().unwrap();
+    let made_with = registry(&["app.echo", "app.log"]);
+    let file = make_file::<A>(dir.path(), &made_with, "var x = 1;")?;
+    let missing =
+        polysnap::restore::<A>(&file, &registry(&["app.echo"]), &mut Rehydrators::new()).err().expect("refused");
+    assert!(matches!(missing, Error::Reconcile(_)), "{missing}");
+    assert!(missing.to_string().contains("missing: `app.log` is used by the snapshot but not registered"), "{missing}");
+    let renamed = polysnap::restore::<A>(&file, &registry(&["app.echo", "app.print"]), &mut Rehydrators::new())
+        .err()
+        .expect("refused");
+    assert!(
+        renamed.to_string().contains("renamed: the snapshot has `app.log`, this build registers `app.print` instead"),
+        "{renamed}"
+    );
+    let reordered = polysnap::restore::<A>(&file, &registry(&["app.log", "app.echo"]), &mut Rehydrators::new());
+    assert!(reordered.is_ok(), "registration order does not matter");
+    Ok(())
+}
+
+#[test]
+fn missing_and_renamed_natives_are_refused_by_name_and_order_does_not_matter() {
+    for engine in engines() {
+        let result: Result<(), Error> = with_backend!(engine, |A| refusals::<A>());
+        result.unwrap();
+    }
+}
+
+#[cfg(all(feature = "v8", feature = "chakra"))]
+fn wrong_backend<A: Api, B: Api>() -> Result<(), Error> {
+    let dir = tempfile::tempdir().unwrap();
+    let file = make_file::<A>(dir.path(), &Registry::new(), "var x = 1;")?;
+    let err = polysnap::restore::<B>(&file, &Registry::new(), &mut Rehydrators::new()).err().expect("refused");
+    assert!(matches!(err, Error::WrongBackend { .. }), "{err}");
+    Ok(())
+}
+
+#[cfg(all(feature = "v8", feature = "chakra"))]
+#[test]
+fn a_snapshot_is_refused_by_the_other_engine() {
+    wrong_backend::<polysnap::v8::V8, polysnap::chakra::Chakra>().unwrap();
+    wrong_backend::<polysnap::chakra::Chakra, polysnap::v8::V8>().unwrap();
+}
