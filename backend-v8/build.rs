@@ -15,11 +15,7 @@ fn main() {
     let manifest_dir = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let root = match env::var_os("POLYSNAP_V8_DIR") {
         Some(dir) if !dir.is_empty() => PathBuf::from(dir),
-        _ => manifest_dir
-            .parent()
-            .expect("backend-v8 lives inside the workspace")
-            .join(".engines")
-            .join("v8"),
+        _ => manifest_dir.parent().expect("backend-v8 lives inside the workspace").join(".engines").join("v8"),
     };
     let include = root.join("usr/include/node");
     let libdir = root.join("usr/lib/x86_64-linux-gnu");

@@ -13,6 +13,7 @@ mod error;
 pub mod host;
 mod mapped;
 pub mod pipeline;
+pub mod wrap;
 
 pub use error::Error;
 pub use mapped::SnapshotFile;

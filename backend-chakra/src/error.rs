@@ -36,6 +36,19 @@ pub enum ChakraError {
         source: libloading::Error,
     },
 
+    /// The library file does not exist (or its path cannot be resolved).
+    #[error(
+        "no ChakraCore library at {path} ({source}). Expected libChakraCore.so from \
+         pyChakraCore 0.2.0 there; install it under <workspace>/.engines/chakra/ or set \
+         POLYSNAP_CHAKRA_LIB to its path"
+    )]
+    LibraryNotFound {
+        /// The path tried.
+        path: PathBuf,
+        /// The file-system error.
+        source: std::io::Error,
+    },
+
     /// Reading a file failed.
     #[error("could not read {path}: {source}; check that the file exists and is readable")]
     Io {

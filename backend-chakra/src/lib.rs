@@ -1,1 +1,51 @@
-//! ChakraCore backend (in progress).
+//! ChakraCore backend of polysnap: start-up snapshots through ChakraCore's time-travel
+//! debugging (TTD), with `libChakraCore.so` loaded at run time.
+//!
+//! * [`Library`] opens the engine ([`library_path`], `POLYSNAP_CHAKRA_LIB`);
+//!   [`library_identity`] names its exact build (snapshots only replay on it).
+//! * [`Recorder`] runs setup scripts in a TTD record runtime and
+//!   [`captures`](Recorder::capture) the heap as a [`TtdPayload`] (in memory;
+//!   [`TtdPayload::encode`] compresses it).
+//! * [`Runtime::inflate`] restores a payload into a live runtime; [`Runtime::fresh`]
+//!   makes a plain one.
+//! * Natives ([`NativeSpec`]) are reachable from JavaScript only through trampolines
+//!   (see [`natives`]), so they survive the snapshot.
+//!
+//! Known engine limits (confirmed on the pyChakraCore 0.2.0 build, ChakraCore 1.11.24;
+//! pinned by `tests/capabilities.rs`):
+//! * `DataView` and `Intl.*` instances come back as plain objects with the right
+//!   prototype but no internal slots (their methods throw "'this' is not a DataView
+//!   object");
+//! * numbers are written as text with `%.32f`: magnitudes below ~1e-16 lose significant
+//!   digits, below 1e-32 they become 0 (`Number.MIN_VALUE` and `EPSILON` excepted);
+//! * external objects lose their data pointer; external `ArrayBuffer`s are copied;
+//! * a recorder must run scripts from source (bytecode makes the capture abort);
+//! * a payload only replays on the exact library build that wrote it, and any TTD
+//!   assert aborts the process: check [`library_identity`] before inflating.
+//!
+//! Runtimes and recorders are bound to the thread that made them (not `Send`).
+#![deny(missing_docs)]
+// Every `unsafe` block lives in `ffi` (which allows it) and carries a `// SAFETY:` comment.
+#![deny(unsafe_code)]
+#![deny(clippy::undocumented_unsafe_blocks)]
+
+pub mod api;
+pub mod error;
+pub mod ffi;
+pub mod library;
+pub mod natives;
+pub mod payload;
+
+mod convert;
+mod inflate;
+mod record;
+mod runtime;
+mod streams;
+
+pub use api::Chakra;
+pub use error::ChakraError;
+pub use inflate::{Runtime, RuntimeKind};
+pub use library::{default_library_path, library_identity, library_path, Library, LIBRARY_ENV};
+pub use natives::{table_key, NativeSpec, BIND_GLOBAL, NATIVES_GLOBAL};
+pub use payload::{TtdPayload, ZSTD_LEVEL};
+pub use record::Recorder;

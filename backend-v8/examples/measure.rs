@@ -8,7 +8,11 @@ fn natives(n: usize) -> Vec<NativeSpec> {
     (0..n)
         .map(|i| {
             let name: &'static str = Box::leak(format!("bench.native{i}").into_boxed_str());
-            NativeSpec { id: StableId::new(name), name: name.to_owned(), func: std::sync::Arc::new(move |_| Ok(HostValue::Number(i as f64))) }
+            NativeSpec {
+                id: StableId::new(name),
+                name: name.to_owned(),
+                func: std::sync::Arc::new(move |_| Ok(HostValue::Number(i as f64))),
+            }
         })
         .collect()
 }
@@ -32,7 +36,8 @@ fn main() {
         let t = Instant::now();
         let mut b = SnapshotBuilder::new(ns).unwrap();
         let t_new = ms(t);
-        b.run_script("s.js", "globalThis.state = { list: Array.from({length: 1000}, (_, i) => ({ i, s: 'x' + i })) };").unwrap();
+        b.run_script("s.js", "globalThis.state = { list: Array.from({length: 1000}, (_, i) => ({ i, s: 'x' + i })) };")
+            .unwrap();
         let t = Instant::now();
         let blob = b.build(CodeHandling::Clear).unwrap();
         let t_build = ms(t);

@@ -5,9 +5,8 @@ use std::sync::Arc;
 
 use snapshot_core::format::PayloadEncoding;
 use snapshot_core::{
-    Api, Capabilities, CapabilityGap, CaptureOptions, Captured, EngineBuild, EngineKind, HostValue, JsException, Native,
-    NativeKind,
-    ScriptError, ScriptHost, SharedBytes,
+    Api, Capabilities, CapabilityGap, CaptureOptions, Captured, EngineBuild, EngineKind, HostValue, JsException,
+    Native, NativeKind, ScriptError, ScriptHost, SharedBytes,
 };
 
 use crate::{build_identity, v8_version, CodeHandling, NativeSpec, Runtime, SnapshotBuilder, SnapshotBytes, V8Error};
@@ -25,10 +24,6 @@ const GAPS: &[CapabilityGap] = &[
         capability: Capabilities::INTL,
         reason: "V8 10.2 aborts the process in CreateBlob on a reachable Intl object (ICU data behind Managed<> pointers); backend-v8 makes the Intl constructors throw during setup",
     },
-    CapabilityGap {
-        capability: Capabilities::OBJECT_WRAP,
-        reason: "backend-v8 installs no internal-field (de)serializer yet",
-    },
 ];
 
 impl Api for V8 {
@@ -45,6 +40,8 @@ impl Api for V8 {
     fn capabilities() -> Capabilities {
         Capabilities::WARM_CODE
             | Capabilities::DATA_VIEW
+            | Capabilities::OBJECT_WRAP
+            | Capabilities::EXACT_NUMBERS
             | Capabilities::ZERO_COPY_PAYLOAD
             | Capabilities::CONCURRENT_RUNTIMES
     }

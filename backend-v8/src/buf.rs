@@ -14,9 +14,7 @@ impl Buf {
     pub(crate) fn new() -> Result<Buf, V8Error> {
         // SAFETY: v8__Buf__New has no preconditions; it returns null only when out of memory.
         let ptr = unsafe { ffi::v8__Buf__New() };
-        NonNull::new(ptr)
-            .map(Buf)
-            .ok_or_else(|| V8Error::Internal("out of memory allocating a shim buffer".into()))
+        NonNull::new(ptr).map(Buf).ok_or_else(|| V8Error::Internal("out of memory allocating a shim buffer".into()))
     }
 
     /// The pointer to pass to the shim.

@@ -203,10 +203,7 @@ impl<'a> Reader<'a> {
         if self.pos == self.bytes.len() {
             Ok(())
         } else {
-            Err(V8Error::Conversion(format!(
-                "{} trailing bytes after a value",
-                self.bytes.len() - self.pos
-            )))
+            Err(V8Error::Conversion(format!("{} trailing bytes after a value", self.bytes.len() - self.pos)))
         }
     }
 }

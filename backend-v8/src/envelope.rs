@@ -85,7 +85,10 @@ fn bad(expected: &str, found: impl Into<String>) -> V8Error {
 pub fn read_header(blob: &[u8]) -> Result<BlobHeader, V8Error> {
     if blob.len() < 32 || &blob[..8] != MAGIC {
         let shown: Vec<u8> = blob.iter().take(8).copied().collect();
-        return Err(bad("the magic bytes \"PSV8SNAP\" and at least 32 bytes", format!("{} bytes starting {:?}", blob.len(), String::from_utf8_lossy(&shown))));
+        return Err(bad(
+            "the magic bytes \"PSV8SNAP\" and at least 32 bytes",
+            format!("{} bytes starting {:?}", blob.len(), String::from_utf8_lossy(&shown)),
+        ));
     }
     let u32_at = |o: usize| u32::from_le_bytes(blob[o..o + 4].try_into().expect("4 bytes"));
     let u64_at = |o: usize| u64::from_le_bytes(blob[o..o + 8].try_into().expect("8 bytes"));
@@ -121,8 +124,7 @@ pub fn read_header(blob: &[u8]) -> Result<BlobHeader, V8Error> {
     for _ in 0..count {
         let hash = u64::from_le_bytes(take(&mut pos, 8)?.try_into().expect("8 bytes"));
         let len = u32::from_le_bytes(take(&mut pos, 4)?.try_into().expect("4 bytes")) as usize;
-        let name = std::str::from_utf8(take(&mut pos, len)?)
-            .map_err(|_| bad("UTF-8 native names", "invalid UTF-8"))?;
+        let name = std::str::from_utf8(take(&mut pos, len)?).map_err(|_| bad("UTF-8 native names", "invalid UTF-8"))?;
         if snapshot_core::hash_name(name) != hash {
             return Err(bad(&format!("native name hashing to {hash:016x}"), format!("name {name:?}")));
         }

@@ -28,7 +28,9 @@ pub enum V8Error {
         found: String,
     },
     /// The snapshot was made by a different V8 build than the one this process runs.
-    #[error("snapshot made by V8 build `{found}`, but this process runs `{expected}`; rebuild the snapshot with this build")]
+    #[error(
+        "snapshot made by V8 build `{found}`, but this process runs `{expected}`; rebuild the snapshot with this build"
+    )]
     BuildMismatch {
         /// The running build's identity.
         expected: String,

@@ -29,13 +29,8 @@ pub struct PsState {
 /// The Rust side of native dispatch: called by the shim's single V8 callback with the
 /// native's table index and the encoded `this` + arguments; writes the encoded result (or,
 /// for a non-zero status, a UTF-8 error message) into `out` with [`v8__Buf__Append`].
-pub type DispatchFn = unsafe extern "C" fn(
-    ctx: *mut c_void,
-    index: u32,
-    args: *const u8,
-    args_len: usize,
-    out: *mut PsBuf,
-) -> c_int;
+pub type DispatchFn =
+    unsafe extern "C" fn(ctx: *mut c_void, index: u32, args: *const u8, args_len: usize, out: *mut PsBuf) -> c_int;
 
 extern "C" {
     /// A new empty buffer, or null when out of memory.

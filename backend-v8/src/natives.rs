@@ -60,11 +60,7 @@ impl NativeTable {
                 return Err(V8Error::NativeIdMismatch { name: n.name.clone(), found: n.id });
             }
             if let Some(first) = seen.insert(n.id, &n.name) {
-                return Err(V8Error::DuplicateNative {
-                    id: n.id,
-                    first: first.to_owned(),
-                    second: n.name.clone(),
-                });
+                return Err(V8Error::DuplicateNative { id: n.id, first: first.to_owned(), second: n.name.clone() });
             }
         }
         if u32::try_from(natives.len()).is_err() {

@@ -3,7 +3,9 @@
 use std::sync::Arc;
 
 use backend_v8::api::V8;
-use snapshot_core::{Api, Builder, CaptureOptions, HostValue, Native, NativeKind, Runtime, ScriptHost, SharedBytes, StableId};
+use snapshot_core::{
+    Api, Builder, CaptureOptions, HostValue, Native, NativeKind, Runtime, ScriptHost, SharedBytes, StableId,
+};
 
 fn native() -> Native {
     Native {
@@ -21,14 +23,19 @@ fn capture_and_restore_through_the_traits() {
     assert!(build.version.starts_with("10.2.154"));
     let mut b = <<V8 as Api>::Builder as Builder>::new(&[&n]).unwrap();
     ScriptHost::run_script(&mut b, "s.js", "globalThis.f = () => __polysnap_natives['api.answer']() + 1").unwrap();
-    let captured = b
-        .capture(&CaptureOptions { warmup: Some(("w.js".into(), "f(); globalThis.leak = 1".into())) })
-        .unwrap();
+    let captured =
+        b.capture(&CaptureOptions { warmup: Some(("w.js".into(), "f(); globalThis.leak = 1".into())) }).unwrap();
     assert!(captured.warm_code);
     let mut rt = <<V8 as Api>::Runtime as Runtime>::restore(SharedBytes::from(captured.payload), &[&n]).unwrap();
-    assert_eq!(ScriptHost::run_script(&mut rt, "r.js", "[f(), typeof leak]").unwrap(), HostValue::Array(vec![HostValue::Number(43.0), HostValue::from("undefined")]));
+    assert_eq!(
+        ScriptHost::run_script(&mut rt, "r.js", "[f(), typeof leak]").unwrap(),
+        HostValue::Array(vec![HostValue::Number(43.0), HostValue::from("undefined")])
+    );
     let mut fresh = <<V8 as Api>::Runtime as Runtime>::fresh(&[&n]).unwrap();
-    assert_eq!(ScriptHost::run_script(&mut fresh, "r.js", "__polysnap_natives['api.answer']()").unwrap(), HostValue::Number(42.0));
+    assert_eq!(
+        ScriptHost::run_script(&mut fresh, "r.js", "__polysnap_natives['api.answer']()").unwrap(),
+        HostValue::Number(42.0)
+    );
     let data = Native { kind: NativeKind::Data, func: None, ..native() };
     assert!(<<V8 as Api>::Runtime as Runtime>::fresh(&[&data]).is_err());
 }

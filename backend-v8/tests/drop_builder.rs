@@ -19,7 +19,11 @@ fn child_drop() {
     // Fresh, after running scripts (natives, functions, typed arrays), after an exception.
     drop(SnapshotBuilder::new(vec![]).unwrap());
     let mut b = SnapshotBuilder::new(vec![NativeSpec::new("d.n", |_| Ok(HostValue::Null))]).unwrap();
-    b.run_script("a.js", "globalThis.f = __polysnap_natives['d.n']; globalThis.t = new Uint8Array(16); function g() {} g();").unwrap();
+    b.run_script(
+        "a.js",
+        "globalThis.f = __polysnap_natives['d.n']; globalThis.t = new Uint8Array(16); function g() {} g();",
+    )
+    .unwrap();
     drop(b);
     let mut b = SnapshotBuilder::new(vec![]).unwrap();
     assert!(b.run_script("b.js", "throw new Error('x')").is_err());

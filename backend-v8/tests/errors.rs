@@ -107,7 +107,10 @@ fn bad_blobs_are_errors() {
     assert_eq!(header.identity, backend_v8::build_identity());
 
     assert!(matches!(Runtime::from_blob(Vec::new(), ab()), Err(V8Error::BadBlob { .. })));
-    assert!(matches!(Runtime::from_blob(b"not a snapshot at all, definitely".to_vec(), ab()), Err(V8Error::BadBlob { .. })));
+    assert!(matches!(
+        Runtime::from_blob(b"not a snapshot at all, definitely".to_vec(), ab()),
+        Err(V8Error::BadBlob { .. })
+    ));
     assert!(matches!(Runtime::from_blob(blob[..blob.len() - 1].to_vec(), ab()), Err(V8Error::BadBlob { .. })));
     let mut flipped = blob.clone();
     let last = flipped.len() - 100;
@@ -163,9 +166,16 @@ fn interleaved_isolates_on_one_thread() {
 fn conversions() {
     let mut rt = Runtime::fresh(vec![]).unwrap();
     assert_eq!(rt.eval("undefined").unwrap(), HostValue::Undefined);
-    assert_eq!(rt.eval("[1, 'two', null, false, -0]").unwrap(), HostValue::Array(vec![
-        HostValue::Number(1.0), HostValue::from("two"), HostValue::Null, HostValue::Bool(false), HostValue::Number(-0.0)
-    ]));
+    assert_eq!(
+        rt.eval("[1, 'two', null, false, -0]").unwrap(),
+        HostValue::Array(vec![
+            HostValue::Number(1.0),
+            HostValue::from("two"),
+            HostValue::Null,
+            HostValue::Bool(false),
+            HostValue::Number(-0.0)
+        ])
+    );
     assert_eq!(rt.eval("new Uint16Array([258]).subarray(0)").unwrap(), HostValue::Bytes(vec![2, 1]));
     assert_eq!(rt.eval("new DataView(new Uint8Array([1,2,3,4]).buffer, 1, 2)").unwrap(), HostValue::Bytes(vec![2, 3]));
     assert_eq!(rt.eval("new Uint8Array([9, 8]).buffer").unwrap(), HostValue::Bytes(vec![9, 8]));
@@ -183,7 +193,10 @@ fn conversions() {
     );
     assert_eq!(rt.eval("let deep = {}; let cur = deep; for (let i = 0; i < 100; i++) { cur = cur.n = {}; } JSON.stringify(deep).length > 0").unwrap(), HostValue::Bool(true));
     // Microtasks are drained after each script.
-    assert_eq!(rt.eval("globalThis.log = []; Promise.resolve().then(() => log.push('tick')); log.length").unwrap(), HostValue::Number(0.0));
+    assert_eq!(
+        rt.eval("globalThis.log = []; Promise.resolve().then(() => log.push('tick')); log.length").unwrap(),
+        HostValue::Number(0.0)
+    );
     assert_eq!(rt.eval("log").unwrap(), HostValue::Array(vec![HostValue::from("tick")]));
     assert!(backend_v8::v8_version().starts_with("10.2.154"), "{}", backend_v8::v8_version());
     assert!(backend_v8::build_identity().contains("pointer-compression off"), "{}", backend_v8::build_identity());
@@ -220,10 +233,19 @@ fn unserializable_objects_are_refused_during_setup() {
     // cells; during setup they throw a TypeError instead, and the real ones are back after
     // restore.
     let mut b = SnapshotBuilder::new(vec![]).unwrap();
-    for expr in ["new Intl.DateTimeFormat('en-US')", "Intl.Collator('en')", "new Intl.NumberFormat()", "new FinalizationRegistry(() => {}).register({}, 1)"] {
+    for expr in [
+        "new Intl.DateTimeFormat('en-US')",
+        "Intl.Collator('en')",
+        "new Intl.NumberFormat()",
+        "new FinalizationRegistry(() => {}).register({}, 1)",
+    ] {
         match b.run_script("intl.js", expr).unwrap_err() {
             V8Error::Js { message, .. } => {
-                assert!(message.starts_with("TypeError: ") && message.contains("not available while building a V8 snapshot"), "{expr}: {message}")
+                assert!(
+                    message.starts_with("TypeError: ")
+                        && message.contains("not available while building a V8 snapshot"),
+                    "{expr}: {message}"
+                )
             }
             other => panic!("{expr}: {other:?}"),
         }
@@ -238,7 +260,9 @@ fn unserializable_objects_are_refused_during_setup() {
     assert_eq!(rt.eval("fr.register({}, 1); typeof fr.register").unwrap(), HostValue::from("function"));
     assert_eq!(rt.eval("cmp").unwrap(), HostValue::Number(-1.0));
     // A stub captured during setup still throws its explanation after restore.
-    assert!(matches!(rt.eval("new captured()"), Err(V8Error::Js { message, .. }) if message.contains("use it after restore")));
+    assert!(
+        matches!(rt.eval("new captured()"), Err(V8Error::Js { message, .. }) if message.contains("use it after restore"))
+    );
     // Warm-ups are guarded the same way.
     let b = SnapshotBuilder::new(vec![]).unwrap();
     assert!(b.build_warm("w.js", "new Intl.Collator()").is_err());

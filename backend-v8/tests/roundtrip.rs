@@ -101,14 +101,22 @@ fn child_restore() {
     check(&mut rt, "cycle", "graph.self === graph && graph.children[0].parent === graph");
     check(&mut rt, "lexical binding", "lexicalCount === 7");
     check(&mut rt, "closure state", "tick() === 12 && tick() === 13");
-    check(&mut rt, "class instance", "p instanceof Point && p.norm() === 5 && Object.getPrototypeOf(p) === Point.prototype");
+    check(
+        &mut rt,
+        "class instance",
+        "p instanceof Point && p.norm() === 5 && Object.getPrototypeOf(p) === Point.prototype",
+    );
     check(&mut rt, "Map", "m instanceof Map && m.size === 2 && m.get('a') === 1 && m.get(graph) === 'g'");
     check(&mut rt, "Set", "s instanceof Set && s.size === 3 && s.has(graph) && s.has('two')");
     check(&mut rt, "Symbol", "typeof sym === 'symbol' && sym.description === 'tag' && symHolder[sym] === 'via symbol'");
     check(&mut rt, "Date", "d instanceof Date && d.toISOString() === '2020-01-02T03:04:05.000Z'");
     check(&mut rt, "RegExp lastIndex", "re.lastIndex === 2 && re.exec('foo').index === 2 && re.lastIndex === 3");
     check(&mut rt, "typed arrays aliased", "u8.buffer === buf && u32.buffer === buf && u8[0] === 42");
-    check(&mut rt, "writes through one view show in the other", "(u32[0] = 0xdeadbeef, u8[4] === 0xef && u8[7] === 0xde)");
+    check(
+        &mut rt,
+        "writes through one view show in the other",
+        "(u32[0] = 0xdeadbeef, u8[4] === 0xef && u8[7] === 0xde)",
+    );
     check(&mut rt, "natives hidden from enumeration", "!Object.keys(globalThis).includes('__polysnap_natives')");
     check(&mut rt, "setup result survived", "setupCalls === 1");
 
@@ -116,7 +124,11 @@ fn child_restore() {
     assert_eq!(rt.eval("incAlias()").unwrap(), HostValue::Number(1002.0));
     assert_eq!(rt.eval("incClosure()").unwrap(), HostValue::Number(1003.0));
     assert_eq!(counter.load(Ordering::SeqCst), 1003, "the host counter of this process was used");
-    check(&mut rt, "native identity", "incAlias === __polysnap_natives['test.counter.inc'] && incAlias.name === 'test.counter.inc'");
+    check(
+        &mut rt,
+        "native identity",
+        "incAlias === __polysnap_natives['test.counter.inc'] && incAlias.name === 'test.counter.inc'",
+    );
 
     // Conversion both ways through a native.
     let echoed = rt
@@ -135,10 +147,7 @@ fn child_restore() {
                     HostValue::Undefined,
                     HostValue::Array(vec![HostValue::Bool(true)]),
                     HostValue::Bytes(vec![1, 2]),
-                    HostValue::Object(vec![(
-                        "a".into(),
-                        HostValue::Object(vec![("b".into(), HostValue::from("c"))])
-                    )]),
+                    HostValue::Object(vec![("a".into(), HostValue::Object(vec![("b".into(), HostValue::from("c"))]))]),
                 ])
             ),
         ])

@@ -23,14 +23,16 @@ fn info<A: Api>() -> EngineInfo {
 
 /// Every engine built into this program.
 pub fn built_in() -> Vec<EngineInfo> {
-    let mut engines = Vec::new();
-    #[cfg(feature = "v8")]
-    engines.push(info::<polysnap::v8::V8>());
-    #[cfg(feature = "chakra")]
-    engines.push(info::<polysnap::chakra::Chakra>());
-    engines
+    vec![
+        #[cfg(feature = "v8")]
+        info::<polysnap::v8::V8>(),
+        #[cfg(feature = "chakra")]
+        info::<polysnap::chakra::Chakra>(),
+    ]
 }
 
+#[cfg_attr(all(feature = "v8", feature = "chakra"), allow(dead_code))]
+/// The error for an engine this build lacks.
 fn not_built(kind: EngineKind) -> StepError {
     StepError::Polysnap(polysnap::require_backend(kind).expect_err("called only for engines not built in"))
 }

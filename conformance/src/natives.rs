@@ -3,10 +3,30 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
+use polysnap::wrap::WrapStore;
 use snapshot_core::{HostError, HostValue, Registry, RegistryError};
 
 /// Every native this extension offers, by name.
-pub const NAMES: &[&str] = &["test.add", "test.concat", "test.fail", "test.sum_bytes", "test.echo", "test.counter"];
+pub const NAMES: &[&str] = &[
+    "test.add",
+    "test.concat",
+    "test.fail",
+    "test.sum_bytes",
+    "test.echo",
+    "test.counter",
+    "test.Point.new",
+    "test.Point.scale",
+    "test.Point.norm",
+];
+
+/// The native struct behind the `Point` wrapper objects of the ObjectWrap scenario.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct Point {
+    /// x.
+    pub x: f64,
+    /// y.
+    pub y: f64,
+}
 
 /// The host state behind `test.counter`.
 #[derive(Clone, Default, Debug)]
@@ -24,12 +44,19 @@ impl Counter {
     }
 }
 
-/// Registers the natives named in `names`, in that order; `test.counter` counts in `counter`.
-pub fn register(registry: &mut Registry, names: &[String], counter: &Counter) -> Result<(), RegistryError> {
+/// Registers the natives named in `names`, in that order; `test.counter` counts in
+/// `counter`, the `test.Point.*` natives keep their structs in `points`.
+pub fn register(
+    registry: &mut Registry,
+    names: &[String],
+    counter: &Counter,
+    points: &WrapStore<Point>,
+) -> Result<(), RegistryError> {
     for name in names {
         let name: &'static str =
             NAMES.iter().copied().find(|n| n == name).expect("scenario natives are checked on load");
         let counter = counter.clone();
+        let points = points.clone();
         let func: snapshot_core::HostFunction = match name {
             "test.add" => Arc::new(|call| Ok(HostValue::Number(number(call.arg(0))? + number(call.arg(1))?))),
             "test.concat" => Arc::new(|call| {
@@ -44,6 +71,21 @@ pub fn register(registry: &mut Registry, names: &[String], counter: &Counter) ->
             "test.counter" => {
                 Arc::new(move |_| Ok(HostValue::Number((counter.0.fetch_add(1, Ordering::SeqCst) + 1) as f64)))
             }
+            "test.Point.new" => Arc::new(move |call| {
+                let point = Point { x: number(call.arg(0))?, y: number(call.arg(1))? };
+                Ok(HostValue::Number(points.insert(point) as f64))
+            }),
+            "test.Point.scale" => Arc::new(move |call| {
+                let k = number(call.arg(1))?;
+                points.with(number(call.arg(0))? as u64, |p| {
+                    p.x *= k;
+                    p.y *= k;
+                })?;
+                Ok(HostValue::Undefined)
+            }),
+            "test.Point.norm" => Arc::new(move |call| {
+                Ok(HostValue::Number(points.with(number(call.arg(0))? as u64, |p| p.x.hypot(p.y))?))
+            }),
             _ => unreachable!("NAMES lists every native"),
         };
         registry.function(name, func)?;

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use polysnap::core::{Api, DynScriptHost, HostValue, Native, Registry, Rehydrators, Runtime, ScriptHost};
 use polysnap::host::{FilePolicy, ModulePolicy};
 use polysnap::pipeline::jsapi;
+use polysnap::wrap::WrapStore;
 use polysnap::{MakeOptions, Script, SnapshotFile};
 
 use crate::natives::{self, Counter, CounterRehydrator};
@@ -60,13 +61,17 @@ fn host(scenario: &Scenario, leave_out: &[String]) -> Result<Host, StepError> {
         Some(h) => h.registry().map_err(polysnap::Error::from)?,
         None => Registry::new(),
     };
-    natives::register(&mut registry, &names, &counter).map_err(polysnap::Error::from)?;
+    let points: WrapStore<natives::Point> = WrapStore::new(polysnap::StableId::new("test.Point"));
+    natives::register(&mut registry, &names, &counter, &points).map_err(polysnap::Error::from)?;
     let mut rehydrators = match &runtime {
         Some(h) => h.rehydrators(),
         None => Rehydrators::new(),
     };
     if names.iter().any(|n| n == "test.counter") {
         rehydrators.add(CounterRehydrator(counter)).map_err(polysnap::Error::from)?;
+    }
+    if names.iter().any(|n| n.starts_with("test.Point.")) {
+        rehydrators.add(points).map_err(polysnap::Error::from)?;
     }
     Ok(Host { registry, rehydrators, runtime })
 }

@@ -30,6 +30,8 @@ bitflags! {
         const ZERO_COPY_PAYLOAD = 1 << 5;
         /// Several runtimes restored from one snapshot may run on different threads at once.
         const CONCURRENT_RUNTIMES = 1 << 6;
+        /// Every number comes back bit for bit (no text round trip).
+        const EXACT_NUMBERS = 1 << 7;
     }
 }
 

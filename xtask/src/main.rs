@@ -4,6 +4,7 @@
 //! cargo xtask setup   fetch both engines from the package registries into .engines/
 //! cargo xtask test    set up, then every test, clippy and the docs
 //! cargo xtask demo    set up, then the main job on both engines
+//! cargo xtask conformance   the scenario × engine matrix, also written to docs/conformance.md
 //! ```
 
 mod cmd;
@@ -21,8 +22,9 @@ fn main() -> ExitCode {
         Some("setup") => setup::run(&workspace()).map(|_| ()),
         Some("test") => test::run(&workspace()),
         Some("demo") => demo::run(&workspace()),
+        Some("conformance") => conformance(&workspace()),
         _ => {
-            eprintln!("usage: cargo xtask setup | test | demo");
+            eprintln!("usage: cargo xtask setup | test | demo | conformance");
             return ExitCode::from(2);
         }
     };
@@ -33,6 +35,19 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// Prints the conformance matrix and writes it to docs/conformance.md.
+fn conformance(workspace: &std::path::Path) -> anyhow::Result<()> {
+    let engines = setup::run(workspace)?;
+    let doc = workspace.join("docs/conformance.md");
+    let doc = doc.to_str().expect("a UTF-8 path");
+    cmd::cargo(
+        "conformance",
+        workspace,
+        &["run", "--quiet", "-p", "conformance", "--", "matrix", "--write", doc],
+        &engines.env(),
+    )
 }
 
 /// The workspace root (xtask lives one folder below it).

@@ -1,0 +1,142 @@
+//! `snapshot_core`'s backend traits for ChakraCore: [`Chakra`] is the [`Api`];
+//! [`Recorder`] and [`Runtime`] are its builder and runtime.
+
+use snapshot_core::format::PayloadEncoding;
+use snapshot_core::{
+    Api, Capabilities, CapabilityGap, CaptureOptions, Captured, EngineBuild, EngineKind, HostValue, JsException,
+    Native, NativeKind, ScriptError, ScriptHost, SharedBytes,
+};
+
+use crate::{ChakraError, Library, NativeSpec, Recorder, Runtime, TtdPayload};
+
+/// The ChakraCore engine as a `snapshot_core` [`Api`].
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Chakra;
+
+/// The ChakraCore line the pinned library belongs to; the exact build is its SHA-256.
+pub const CHAKRA_VERSION: &str = "1.11 (pyChakraCore 0.2.0)";
+
+const GAPS: &[CapabilityGap] = &[
+    CapabilityGap {
+        capability: Capabilities::DATA_VIEW,
+        reason: "TTD inflates a DataView as a plain object without its buffer: its methods throw",
+    },
+    CapabilityGap {
+        capability: Capabilities::INTL,
+        reason: "TTD inflates Intl objects without their internal state: their methods throw",
+    },
+    CapabilityGap {
+        capability: Capabilities::NAMED_CONTEXTS,
+        reason: "a TTD snapshot holds one context; ChakraCore cannot restore others by name",
+    },
+    CapabilityGap {
+        capability: Capabilities::WARM_CODE,
+        reason: "TTD keeps no compiled code: every function is parsed again when inflated",
+    },
+    CapabilityGap {
+        capability: Capabilities::EXACT_NUMBERS,
+        reason: "TTD writes numbers as text with %.32f: tiny numbers lose digits or become 0",
+    },
+    CapabilityGap {
+        capability: Capabilities::ZERO_COPY_PAYLOAD,
+        reason: "TTD files are compressed and read through stream callbacks, so they are copied",
+    },
+];
+
+impl Api for Chakra {
+    const KIND: EngineKind = EngineKind::ChakraCore;
+    type Builder = Recorder;
+    type Runtime = Runtime;
+    type Error = ChakraError;
+
+    fn engine_build() -> Result<EngineBuild, ChakraError> {
+        let library = Library::open_default()?;
+        Ok(EngineBuild { kind: EngineKind::ChakraCore, version: CHAKRA_VERSION.into(), identity: library.identity()? })
+    }
+
+    fn capabilities() -> Capabilities {
+        Capabilities::OBJECT_WRAP | Capabilities::CONCURRENT_RUNTIMES
+    }
+
+    fn gaps() -> &'static [CapabilityGap] {
+        GAPS
+    }
+}
+
+fn specs(natives: &[&Native]) -> Result<Vec<NativeSpec>, ChakraError> {
+    natives
+        .iter()
+        .map(|n| match (n.kind, &n.func) {
+            (NativeKind::Function, Some(func)) => {
+                Ok(NativeSpec { id: n.id, name: n.name.to_owned(), func: func.clone() })
+            }
+            (kind, _) => Err(ChakraError::Usage(format!(
+                "backend-chakra installs natives of kind `function` only; `{}` is a {kind}",
+                n.name
+            ))),
+        })
+        .collect()
+}
+
+/// A script's uncaught exception becomes the engine-neutral [`JsException`]; every other
+/// error stays a [`ChakraError`].
+fn script_error(e: ChakraError) -> ScriptError {
+    match e {
+        ChakraError::Script { message, stack, .. } => Box::new(JsException { message, stack }),
+        other => Box::new(other),
+    }
+}
+
+impl ScriptHost for Recorder {
+    fn engine(&self) -> EngineKind {
+        EngineKind::ChakraCore
+    }
+
+    fn run_script(&mut self, name: &str, source: &str) -> Result<HostValue, ScriptError> {
+        Recorder::run_script(self, name, source).map_err(script_error)
+    }
+}
+
+impl snapshot_core::Builder for Recorder {
+    type A = Chakra;
+
+    fn new(natives: &[&Native]) -> Result<Self, ChakraError> {
+        Recorder::new(&Library::open_default()?, specs(natives)?)
+    }
+
+    fn capture(mut self, options: &CaptureOptions) -> Result<Captured, ChakraError> {
+        if options.warmup.is_some() {
+            return Err(ChakraError::Usage(
+                "ChakraCore keeps no compiled code in a snapshot (capability WARM_CODE is absent): make it without a \
+                 warm-up script"
+                    .into(),
+            ));
+        }
+        let payload = Recorder::capture(&mut self)?;
+        let raw_len = payload.raw_len() as u64;
+        Ok(Captured { payload: payload.encode(), encoding: PayloadEncoding::Zstd, raw_len, warm_code: false })
+    }
+}
+
+impl ScriptHost for Runtime {
+    fn engine(&self) -> EngineKind {
+        EngineKind::ChakraCore
+    }
+
+    fn run_script(&mut self, name: &str, source: &str) -> Result<HostValue, ScriptError> {
+        Runtime::run_script(self, name, source).map_err(script_error)
+    }
+}
+
+impl snapshot_core::Runtime for Runtime {
+    type A = Chakra;
+
+    fn fresh(natives: &[&Native]) -> Result<Self, ChakraError> {
+        Runtime::fresh(&Library::open_default()?, specs(natives)?)
+    }
+
+    fn restore(payload: SharedBytes, natives: &[&Native]) -> Result<Self, ChakraError> {
+        let payload = TtdPayload::decode(payload.as_slice())?;
+        Runtime::inflate(&Library::open_default()?, &payload, specs(natives)?)
+    }
+}

@@ -1,0 +1,157 @@
+//! Restore: a TTD replay runtime fed from memory, inflated from the snapshot and then run
+//! live; and plain runtimes for cold runs.
+
+use snapshot_core::HostValue;
+
+use crate::error::ChakraError;
+use crate::library::Library;
+use crate::natives::NativeSpec;
+use crate::payload::TtdPayload;
+use crate::runtime::Core;
+use crate::streams::MemoryStore;
+
+/// Deletes the TTD-only globals of a replay runtime (calling `emitTTDLog` there would
+/// drive the replay machinery and abort the process).
+const DELETE_TTD_GLOBALS: &str =
+    "delete this.emitTTDLog; delete this.telemetryLog; delete this.enabledDiagnosticsTrace; undefined";
+
+/// How a [`Runtime`] was made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RuntimeKind {
+    /// A plain runtime (`JsCreateRuntime`), natives installed, no snapshot.
+    Fresh,
+    /// Inflated from a TTD snapshot.
+    Inflated,
+}
+
+/// A live JavaScript runtime: fresh, or inflated from a snapshot.
+///
+/// Bound to the thread that made it (not `Send`). Dropping it disposes the engine runtime.
+pub struct Runtime {
+    core: Core,
+    kind: RuntimeKind,
+    missing_natives: Vec<String>,
+    /// The replay runtime's stream location; kept registered for the runtime's life (the
+    /// engine keeps a pointer to the uri), dropped after `core`.
+    _store: Option<MemoryStore>,
+}
+
+impl Runtime {
+    /// A plain runtime (`JsCreateRuntime` with background work disabled) with `natives`
+    /// installed the same way as in a [`Recorder`](crate::Recorder): for cold runs and
+    /// differential tests.
+    pub fn fresh(lib: &Library, natives: Vec<NativeSpec>) -> Result<Runtime, ChakraError> {
+        let jsrt = lib.jsrt().clone();
+        let rt = jsrt.create_runtime()?;
+        let core = Core::new(jsrt.clone(), rt);
+        let ctx = jsrt.create_context(rt)?;
+        core.set_context(ctx)?;
+        core.install_promise_callback()?;
+        let missing_natives = core.install_natives(natives)?;
+        Ok(Runtime { core, kind: RuntimeKind::Fresh, missing_natives, _store: None })
+    }
+
+    /// Inflates `payload` and makes the result live.
+    ///
+    /// Recipe: `JsTTDCreateReplayRuntime` reading from memory, `JsTTDCreateContext`,
+    /// `JsTTDStart`, `JsTTDGetSnapShotBoundInterval(rt, i64::MAX)`,
+    /// `JsTTDPreExecuteSnapShotInterval(rt, snap, snap)` (inflates, replays nothing),
+    /// `JsTTDPauseTimeTravelBeforeRuntimeOperation` (from here scripts run live); then the
+    /// context is re-read (inflation makes new ones), the promise callback re-installed,
+    /// the TTD-only globals removed and the trampoline table refilled by StableId.
+    ///
+    /// The payload must come from the same library build (compare
+    /// [`library_identity`](crate::library_identity) first): a log from another build
+    /// fails a TTD assert, which aborts the process.
+    pub fn inflate(lib: &Library, payload: &TtdPayload, natives: Vec<NativeSpec>) -> Result<Runtime, ChakraError> {
+        crate::natives::validate(&natives)?;
+        let has_log = payload.file("ttdlog.log").is_some();
+        let has_snap = payload.files.iter().any(|(n, _)| n.starts_with("snap_") && n.ends_with(".snp"));
+        if !has_log || !has_snap {
+            return Err(ChakraError::Ttd {
+                step: "inflate",
+                detail: format!(
+                    "expected ttdlog.log and a snap_N.snp in the payload, found {:?}; pass a payload from Recorder::capture",
+                    payload.files.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>()
+                ),
+            });
+        }
+        let jsrt = lib.jsrt().clone();
+        let store = MemoryStore::with_files(payload.files.iter().map(|(n, d)| (n.as_str(), d.as_slice())));
+        let rt = jsrt.create_replay_runtime(store.uri())?;
+        let core = Core::new(jsrt.clone(), rt);
+        let ctx = jsrt.ttd_create_context(rt)?;
+        core.set_context(ctx)?;
+        jsrt.ttd_start()?;
+        let (snap, _end) = jsrt.ttd_snapshot_bounds(rt, i64::MAX)?;
+        jsrt.ttd_pre_execute(rt, snap, snap)?;
+        jsrt.ttd_pause()?;
+        core.adopt_current_context()?;
+        core.install_promise_callback()?;
+        core.run_raw("polysnap:ttd-globals.js", DELETE_TTD_GLOBALS)?;
+        let missing_natives = core.install_natives(natives)?;
+        store.clear();
+        let problems = store.problems();
+        if !problems.is_empty() {
+            return Err(ChakraError::Ttd { step: "inflate", detail: format!("stream problems: {problems:?}") });
+        }
+        Ok(Runtime { core, kind: RuntimeKind::Inflated, missing_natives, _store: Some(store) })
+    }
+
+    /// How this runtime was made.
+    pub fn kind(&self) -> RuntimeKind {
+        self.kind
+    }
+
+    /// Table keys (16 hex digits) of natives the snapshot references but nobody provided;
+    /// calling them throws an `Error` naming them.
+    pub fn missing_natives(&self) -> &[String] {
+        &self.missing_natives
+    }
+
+    /// Runs a script from source, drains promise jobs, returns the completion value.
+    pub fn run_script(&mut self, name: &str, source: &str) -> Result<HostValue, ChakraError> {
+        self.core.run(name, source)
+    }
+
+    /// Evaluates `source` as a script named `polysnap:eval` (see [`Runtime::run_script`]).
+    pub fn eval(&mut self, source: &str) -> Result<HostValue, ChakraError> {
+        self.core.run("polysnap:eval", source)
+    }
+
+    /// Calls the global function `name` with `args`, drains jobs, returns the result.
+    pub fn call_global(&mut self, name: &str, args: &[HostValue]) -> Result<HostValue, ChakraError> {
+        self.core.call_global(name, args)
+    }
+
+    /// Runs queued promise jobs until none is left.
+    pub fn run_jobs(&mut self) -> Result<(), ChakraError> {
+        self.core.drain_jobs()
+    }
+
+    /// Number of queued promise jobs.
+    pub fn pending_jobs(&self) -> usize {
+        self.core.pending_jobs()
+    }
+
+    /// Number of [`HostValue::Handle`]s this runtime holds for the host (values returned
+    /// by [`Runtime::run_script`] and friends that are not plain data).
+    pub fn handle_count(&self) -> usize {
+        self.core.handle_count()
+    }
+
+    /// Releases every handle given out so far; using one afterwards is a conversion error.
+    pub fn release_handles(&mut self) -> Result<(), ChakraError> {
+        self.core.release_handles()
+    }
+
+    /// The engine's heap size in bytes.
+    pub fn memory_usage(&self) -> Result<usize, ChakraError> {
+        self.core.memory_usage()
+    }
+
+    /// Runs a full garbage collection.
+    pub fn collect_garbage(&mut self) -> Result<(), ChakraError> {
+        self.core.collect_garbage()
+    }
+}

@@ -1,0 +1,265 @@
+//! Native functions and the trampoline table that lets them survive a snapshot.
+//!
+//! ChakraCore's TTD snapshot saves a native function by name only; it inflates as a stub
+//! that aborts the process when called ("TTD assert failed: This should never be reached
+//! in pure replay mode!!!"). So JavaScript must never be able to hold a native function:
+//!
+//! * the *table* — a null-prototype object mapping each native's key (the 16 hex digits of
+//!   its [`StableId`] hash) to the engine function that calls into Rust — is a variable
+//!   private to the bootstrap closure; no script can read it;
+//! * the global `__polysnap_natives` (non-enumerable, read-only binding) maps each
+//!   native's full dotted name (`"fs.open"`) to a plain JS *trampoline*,
+//!   `function () { return apply(table[key], this, arguments); }`, where `apply` is the
+//!   pristine `Reflect.apply` captured before any user script ran (so patching
+//!   `Function.prototype.apply` or `Reflect.apply` can neither break nor leak it);
+//! * the global `__polysnap_bind(key, fn, fullName)` (non-enumerable, read-only binding)
+//!   is the host's write-only door into the table: it sets `table[key] = fn` and adds the
+//!   trampoline if the name has none; called with no arguments it returns the keys.
+//!
+//! Scripts may copy trampolines anywhere (aliases, closures, objects); the snapshot keeps
+//! them as ordinary JS functions. After inflation the host calls `__polysnap_bind` to put
+//! a fresh native function, found by StableId, under every key; keys nobody provides get
+//! a function that throws a readable `Error` instead of the aborting stub.
+
+use std::cell::RefCell;
+use std::collections::HashSet;
+use std::fmt;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use snapshot_core::{HostCall, HostFunction, HostValue, StableId};
+
+use crate::convert::{self, Handles};
+use crate::error::ChakraError;
+use crate::ffi::{Jsrt, Value};
+
+/// Global holding the host's write-only binder into the private table.
+pub const BIND_GLOBAL: &str = "__polysnap_bind";
+/// Global holding the trampolines (full dotted name → JS function).
+pub const NATIVES_GLOBAL: &str = "__polysnap_natives";
+
+/// A native function to expose to JavaScript.
+#[derive(Clone)]
+pub struct NativeSpec {
+    /// Stable identity; the table key is its hash in 16 hex digits.
+    pub id: StableId,
+    /// Full dotted name, the property of `__polysnap_natives` (`"fs.open"`); the part
+    /// after the last dot becomes the trampoline's `name`.
+    pub name: String,
+    /// The implementation.
+    pub func: HostFunction,
+}
+
+impl NativeSpec {
+    /// A spec whose id is derived from `name` (the usual case).
+    pub fn new(name: &str, func: HostFunction) -> NativeSpec {
+        NativeSpec { id: StableId::with_interned_name(name), name: name.to_owned(), func }
+    }
+
+    /// The table key of this native.
+    pub fn key(&self) -> String {
+        table_key(self.id)
+    }
+}
+
+impl fmt::Debug for NativeSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NativeSpec").field("id", &self.id).field("name", &self.name).finish_non_exhaustive()
+    }
+}
+
+/// The table key for `id`: its hash as 16 lowercase hex digits.
+pub fn table_key(id: StableId) -> String {
+    format!("{:016x}", id.hash())
+}
+
+/// What an engine native function calls (the `callbackState` of the function).
+pub(crate) struct NativeSlot {
+    jsrt: Arc<Jsrt>,
+    id: StableId,
+    name: String,
+    /// `None`: the snapshot referenced this native but nothing implements it now.
+    func: Option<HostFunction>,
+    handles: Rc<RefCell<Handles>>,
+}
+
+impl NativeSlot {
+    /// The function table (for the FFI shim's panic path).
+    pub(crate) fn jsrt(&self) -> &Jsrt {
+        &self.jsrt
+    }
+}
+
+/// Runs a native call: converts `this` (objects as a handle) and the arguments, calls the
+/// host function, converts the result. On failure throws an `Error` into the engine and
+/// returns `None`. Handles given out for the call are released when it returns.
+pub(crate) fn dispatch(slot: &NativeSlot, args: &[Value]) -> Option<Value> {
+    let jsrt = &*slot.jsrt;
+    let Some(func) = &slot.func else {
+        jsrt.throw_error(&format!(
+            "native `{}` ({}) is referenced by the restored snapshot but was not provided when \
+             restoring; pass a NativeSpec with this id to Runtime::inflate",
+            slot.name, slot.id
+        ));
+        return None;
+    };
+    // Handles made for this call (arguments, receiver) live until it returns.
+    let mark = slot.handles.borrow().mark();
+    let result = call_host(jsrt, slot, func, args);
+    slot.handles.borrow_mut().release_from(jsrt, mark);
+    result
+}
+
+fn call_host(jsrt: &Jsrt, slot: &NativeSlot, func: &HostFunction, args: &[Value]) -> Option<Value> {
+    let convert_all = || -> Result<HostCall, ChakraError> {
+        let this = match args.first() {
+            Some(v) => convert::receiver_to_host(jsrt, &slot.handles, *v)?,
+            None => HostValue::Undefined,
+        };
+        let args = args.iter().skip(1).map(|v| convert::to_host(jsrt, &slot.handles, *v)).collect::<Result<_, _>>()?;
+        Ok(HostCall { this, args })
+    };
+    let call = match convert_all() {
+        Ok(call) => call,
+        Err(e) => {
+            jsrt.throw_error(&format!("{}: could not convert the arguments: {e}", slot.name));
+            return None;
+        }
+    };
+    match func(&call) {
+        Ok(result) => match convert::from_host(jsrt, &slot.handles, &result) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                jsrt.throw_error(&format!("{}: could not convert the result: {e}", slot.name));
+                None
+            }
+        },
+        Err(e) => {
+            jsrt.throw_error(&e.message);
+            None
+        }
+    }
+}
+
+/// Script run in every runtime: in a fresh or recording heap creates the private table,
+/// `__polysnap_natives` and `__polysnap_bind`; in an inflated heap finds
+/// `__polysnap_bind`. Returns `__polysnap_bind`. Property descriptors have no prototype,
+/// so a patched `Object.prototype` cannot change them.
+const BOOTSTRAP: &str = r#"(function (global) {
+  'use strict';
+  if (typeof global.__polysnap_bind === 'function') { return global.__polysnap_bind; }
+  var table = Object.create(null);
+  var natives = Object.create(null);
+  var apply = Reflect.apply;
+  var defineProperty = Object.defineProperty;
+  var keys = Object.keys;
+  function makeTrampoline(key, shortName) {
+    var trampoline = function () { return apply(table[key], this, arguments); };
+    defineProperty(trampoline, 'name', { __proto__: null, value: shortName, configurable: true });
+    return trampoline;
+  }
+  function bind(key, fn, fullName) {
+    if (arguments.length === 0) { return keys(table); }
+    table[key] = fn;
+    if (typeof fullName === 'string' && natives[fullName] === undefined) {
+      var shortName = fullName.slice(fullName.lastIndexOf('.') + 1);
+      defineProperty(natives, fullName, { __proto__: null, value: makeTrampoline(key, shortName), enumerable: true, writable: false, configurable: false });
+    }
+    return true;
+  }
+  defineProperty(global, '__polysnap_natives', { __proto__: null, value: natives, enumerable: false, writable: false, configurable: false });
+  defineProperty(global, '__polysnap_bind', { __proto__: null, value: bind, enumerable: false, writable: false, configurable: false });
+  return bind;
+})(this)"#;
+
+/// Checks that ids and names are unique.
+pub(crate) fn validate(specs: &[NativeSpec]) -> Result<(), ChakraError> {
+    let mut ids = HashSet::new();
+    let mut names = HashSet::new();
+    for s in specs {
+        if s.name.is_empty() {
+            return Err(ChakraError::Usage(format!(
+                "native {} has an empty name; expected a dotted name such as \"fs.open\"",
+                s.id
+            )));
+        }
+        if !ids.insert(s.id.hash()) {
+            return Err(ChakraError::Usage(format!(
+                "two natives share the id {} (key {}); expected one NativeSpec per StableId",
+                s.id,
+                table_key(s.id)
+            )));
+        }
+        if !names.insert(s.name.as_str()) {
+            return Err(ChakraError::Usage(format!(
+                "two natives share the name `{}`; expected unique dotted names",
+                s.name
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Installs `specs` in the current context: runs the bootstrap, binds a fresh native
+/// function under each key (adding trampolines for new names), and (for an inflated
+/// heap) binds throwing functions under keys nobody provides. Returns those keys.
+///
+/// The slots are pushed into `slots`, which must outlive the runtime.
+#[allow(clippy::vec_box)] // each slot must keep its address: the engine holds pointers to it
+pub(crate) fn install(
+    jsrt: &Arc<Jsrt>,
+    handles: &Rc<RefCell<Handles>>,
+    slots: &RefCell<Vec<Box<NativeSlot>>>,
+    specs: Vec<NativeSpec>,
+    source_context: usize,
+) -> Result<Vec<String>, ChakraError> {
+    validate(&specs)?;
+    let bind = jsrt.run(BOOTSTRAP, source_context, "polysnap:natives-bootstrap.js")?;
+    let undefined = jsrt.undefined()?;
+    let existing_keys = jsrt.call(bind, undefined, &[])?;
+    let len = jsrt.to_f64(jsrt.get(existing_keys, "length")?)? as u32;
+    let existing = (0..len)
+        .map(|i| jsrt.get_index(existing_keys, i).and_then(|k| jsrt.read_string(k)))
+        .collect::<Result<Vec<_>, _>>()?;
+
+    let mut provided = HashSet::new();
+    for spec in specs {
+        let key = spec.key();
+        provided.insert(key.clone());
+        let short = spec.name.rsplit('.').next().unwrap_or(&spec.name).to_owned();
+        let slot = Box::new(NativeSlot {
+            jsrt: jsrt.clone(),
+            id: spec.id,
+            name: spec.name.clone(),
+            func: Some(spec.func),
+            handles: handles.clone(),
+        });
+        let function = jsrt.create_function(&short, &slot)?;
+        slots.borrow_mut().push(slot);
+        let key_value = jsrt.string(&key)?;
+        let name_value = jsrt.string(&spec.name)?;
+        jsrt.call(bind, undefined, &[key_value, function, name_value])?;
+    }
+
+    let mut missing = Vec::new();
+    for key in existing {
+        if provided.contains(&key) {
+            continue;
+        }
+        let id = u64::from_str_radix(&key, 16).map(StableId::from_hash).ok();
+        let name = id.map_or_else(|| key.clone(), |id| id.to_string());
+        let slot = Box::new(NativeSlot {
+            jsrt: jsrt.clone(),
+            id: id.unwrap_or_else(|| StableId::from_hash(0)),
+            name: name.clone(),
+            func: None,
+            handles: handles.clone(),
+        });
+        let function = jsrt.create_function(&name, &slot)?;
+        slots.borrow_mut().push(slot);
+        let key_value = jsrt.string(&key)?;
+        jsrt.call(bind, undefined, &[key_value, function])?;
+        missing.push(key);
+    }
+    Ok(missing)
+}

@@ -1,0 +1,199 @@
+//! The files of a TTD capture and their compressed encoding.
+//!
+//! Encoding: `b"PSNAPTTD"`, a format version byte (1), then one zstd frame (with content
+//! checksum) of: `u32` file count, and per file `u32` name length, name (UTF-8), `u64`
+//! data length, data; all little-endian. Decoding checks every length against what is
+//! left, so bad bytes give an error, never a panic or a huge allocation.
+
+use std::io::Read;
+
+use crate::error::ChakraError;
+
+const MAGIC: &[u8; 8] = b"PSNAPTTD";
+const VERSION: u8 = 1;
+/// zstd level used by [`TtdPayload::encode`]. TTD files are UTF-16LE JSON-like text; at
+/// level 3 a 100k-object heap (89.6 MB raw) shrinks well below a tenth (see the report
+/// and the `payload_compression` test).
+pub const ZSTD_LEVEL: i32 = 3;
+/// Largest decoded payload accepted (guards against decompression bombs).
+pub const MAX_DECODED: u64 = 4 << 30;
+/// Most files accepted in one payload.
+const MAX_FILES: u32 = 1 << 16;
+
+/// The in-memory files a TTD capture wrote (`ttdlog.log`, `src*.js`, `snap_N.snp`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TtdPayload {
+    /// (resource name, bytes), sorted by name.
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+impl TtdPayload {
+    /// Total size of the files, in bytes.
+    pub fn raw_len(&self) -> usize {
+        self.files.iter().map(|(_, d)| d.len()).sum()
+    }
+
+    /// The file named `name`.
+    pub fn file(&self, name: &str) -> Option<&[u8]> {
+        self.files.iter().find(|(n, _)| n == name).map(|(_, d)| d.as_slice())
+    }
+
+    /// Serializes and compresses (zstd level [`ZSTD_LEVEL`]).
+    pub fn encode(&self) -> Vec<u8> {
+        self.encode_with_level(ZSTD_LEVEL)
+    }
+
+    /// As [`TtdPayload::encode`] with an explicit zstd level (1–22).
+    pub fn encode_with_level(&self, level: i32) -> Vec<u8> {
+        let mut raw = Vec::with_capacity(self.raw_len() + 64 * self.files.len() + 4);
+        raw.extend_from_slice(&(self.files.len() as u32).to_le_bytes());
+        for (name, data) in &self.files {
+            raw.extend_from_slice(&(name.len() as u32).to_le_bytes());
+            raw.extend_from_slice(name.as_bytes());
+            raw.extend_from_slice(&(data.len() as u64).to_le_bytes());
+            raw.extend_from_slice(data);
+        }
+        let mut out = Vec::with_capacity(raw.len() / 8 + 64);
+        out.extend_from_slice(MAGIC);
+        out.push(VERSION);
+        let mut encoder = zstd::stream::Encoder::new(out, level).expect("zstd encoder on a Vec");
+        encoder.include_checksum(true).expect("zstd checksum flag");
+        encoder.set_pledged_src_size(Some(raw.len() as u64)).expect("zstd pledged size");
+        std::io::Write::write_all(&mut encoder, &raw).expect("writing to a Vec cannot fail");
+        encoder.finish().expect("finishing a zstd frame into a Vec cannot fail")
+    }
+
+    /// Decompresses and parses bytes written by [`TtdPayload::encode`].
+    pub fn decode(bytes: &[u8]) -> Result<TtdPayload, ChakraError> {
+        let bad = |reason: String| ChakraError::Payload { reason };
+        if bytes.len() < MAGIC.len() + 1 || &bytes[..MAGIC.len()] != MAGIC {
+            return Err(bad(format!(
+                "expected the magic bytes \"PSNAPTTD\" at the start, found {:02x?}",
+                &bytes[..bytes.len().min(MAGIC.len())]
+            )));
+        }
+        let version = bytes[MAGIC.len()];
+        if version != VERSION {
+            return Err(bad(format!("expected format version {VERSION}, found {version}")));
+        }
+        let decoder = zstd::stream::Decoder::new(&bytes[MAGIC.len() + 1..])
+            .map_err(|e| bad(format!("zstd stream could not be opened: {e}")))?;
+        let mut raw = Vec::new();
+        decoder
+            .take(MAX_DECODED + 1)
+            .read_to_end(&mut raw)
+            .map_err(|e| bad(format!("zstd data is corrupt or truncated: {e}")))?;
+        if raw.len() as u64 > MAX_DECODED {
+            return Err(bad(format!("decoded size exceeds the {MAX_DECODED}-byte limit")));
+        }
+        parse(&raw).map_err(bad)
+    }
+}
+
+fn parse(raw: &[u8]) -> Result<TtdPayload, String> {
+    let mut rest = raw;
+    let mut take = |n: usize, what: &str| -> Result<&[u8], String> {
+        if rest.len() < n {
+            return Err(format!("expected {n} bytes of {what}, found {} left", rest.len()));
+        }
+        let (head, tail) = rest.split_at(n);
+        rest = tail;
+        Ok(head)
+    };
+    let count = u32::from_le_bytes(take(4, "file count")?.try_into().expect("4 bytes"));
+    if count > MAX_FILES {
+        return Err(format!("expected at most {MAX_FILES} files, found a count of {count}"));
+    }
+    let mut files: Vec<(String, Vec<u8>)> = Vec::with_capacity(count.min(1024) as usize);
+    for i in 0..count {
+        let name_len = u32::from_le_bytes(take(4, "name length")?.try_into().expect("4 bytes")) as usize;
+        let name = std::str::from_utf8(take(name_len, "file name")?)
+            .map_err(|_| format!("file {i}: expected a UTF-8 name"))?
+            .to_owned();
+        if name.is_empty() || name.contains(['/', '\\', '\0']) {
+            return Err(format!("file {i}: expected a plain resource name, found {name:?}"));
+        }
+        if files.iter().any(|(n, _)| *n == name) {
+            return Err(format!("file {name:?} appears twice"));
+        }
+        let data_len = u64::from_le_bytes(take(8, "data length")?.try_into().expect("8 bytes"));
+        let data_len = usize::try_from(data_len).map_err(|_| format!("file {name:?}: length {data_len} too large"))?;
+        let data = take(data_len, "file data")?.to_vec();
+        files.push((name, data));
+    }
+    if !rest.is_empty() {
+        return Err(format!("expected the end after {count} files, found {} more bytes", rest.len()));
+    }
+    if !files.iter().any(|(n, _)| n == "ttdlog.log") {
+        return Err("expected a file named ttdlog.log (the TTD log), found none".into());
+    }
+    Ok(TtdPayload { files })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> TtdPayload {
+        TtdPayload {
+            files: vec![
+                ("snap_1.snp".into(), vec![7u8; 1000]),
+                ("src_1.js".into(), b"x".to_vec()),
+                ("ttdlog.log".into(), b"{ log }".to_vec()),
+            ],
+        }
+    }
+
+    #[test]
+    fn round_trip() {
+        let p = sample();
+        assert_eq!(TtdPayload::decode(&p.encode()).unwrap(), p);
+    }
+
+    #[test]
+    fn decode_rejects_garbage_without_panicking() {
+        let good = sample().encode();
+        let mut cases: Vec<Vec<u8>> = vec![
+            vec![],
+            b"PSNAPTTD".to_vec(),
+            b"PSNAPTTD\x02".to_vec(),
+            b"garbage garbage garbage".to_vec(),
+            [&good[..9], b"not zstd at all"].concat(),
+        ];
+        for cut in [10, good.len() / 2, good.len() - 1] {
+            cases.push(good[..cut].to_vec());
+        }
+        // Flip every byte after the header, one at a time.
+        for i in 9..good.len() {
+            let mut b = good.clone();
+            b[i] ^= 0x5a;
+            cases.push(b);
+        }
+        // Valid zstd around invalid contents.
+        let inner = |raw: &[u8]| [&b"PSNAPTTD\x01"[..], &zstd::encode_all(raw, 1).unwrap()].concat();
+        cases.push(inner(&[0xff, 0xff, 0xff, 0xff]));
+        cases.push(inner(&[1, 0, 0, 0, 0xff, 0xff, 0xff, 0x7f]));
+        cases.push(inner(&[1, 0, 0, 0, 1, 0, 0, 0, b'a', 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff]));
+        cases.push(inner(&[0, 0, 0, 0]));
+        let mut pseudo = 0x2545f4914f6cdd1du64;
+        for len in [1usize, 17, 64, 300] {
+            let bytes: Vec<u8> = (0..len)
+                .map(|_| {
+                    pseudo ^= pseudo << 13;
+                    pseudo ^= pseudo >> 7;
+                    pseudo ^= pseudo << 17;
+                    pseudo as u8
+                })
+                .collect();
+            cases.push(bytes.clone());
+            cases.push([&b"PSNAPTTD\x01"[..], &bytes].concat());
+        }
+        for case in cases {
+            let r = std::panic::catch_unwind(|| TtdPayload::decode(&case));
+            let r = r.expect("decode must not panic");
+            assert!(r.is_err(), "garbage accepted: {case:02x?}");
+            let msg = r.unwrap_err().to_string();
+            assert!(msg.contains("invalid TTD snapshot payload"), "{msg}");
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! Capture: a TTD record runtime whose heap, after the setup scripts ran, is written as a
+//! snapshot into memory.
+
+use snapshot_core::HostValue;
+
+use crate::error::ChakraError;
+use crate::ffi::{JsValueType, Value};
+use crate::library::Library;
+use crate::natives::NativeSpec;
+use crate::payload::TtdPayload;
+use crate::runtime::Core;
+use crate::streams::MemoryStore;
+
+/// Removes the TTD-only globals (`emitTTDLog`, `telemetryLog`, `enabledDiagnosticsTrace`)
+/// so scripts see the same global object as in a plain runtime, and hands `emitTTDLog`
+/// to the host.
+pub(crate) const HIDE_TTD_GLOBALS: &str = r#"(function (g) {
+  var emit = g.emitTTDLog;
+  delete g.emitTTDLog;
+  delete g.telemetryLog;
+  delete g.enabledDiagnosticsTrace;
+  return emit;
+})(this)"#;
+
+/// A runtime recording setup scripts, to be captured as a snapshot.
+///
+/// Recipe (verified on the pyChakraCore 0.2.0 build): `JsTTDCreateRecordRuntime(0x1,
+/// false, 0, 2, ...)`, `JsTTDCreateContext(rt, true)`, natives installed as trampolines,
+/// setup run with `JsRun` from source; [`Recorder::capture`] then calls `JsTTDStart()`
+/// (which takes the snapshot) and `emitTTDLog(uri)`, which writes the log, the sources
+/// and the snapshot through the in-memory stream callbacks.
+pub struct Recorder {
+    core: Core,
+    emit: Option<Value>,
+    captured: bool,
+}
+
+impl Recorder {
+    /// Creates the record runtime and installs `natives` (as trampolines only).
+    pub fn new(lib: &Library, natives: Vec<NativeSpec>) -> Result<Recorder, ChakraError> {
+        let jsrt = lib.jsrt().clone();
+        let rt = jsrt.create_record_runtime()?;
+        let mut recorder = Recorder { core: Core::new(jsrt.clone(), rt), emit: None, captured: false };
+        let ctx = jsrt.ttd_create_context(rt)?;
+        recorder.core.set_context(ctx)?;
+        recorder.core.install_promise_callback()?;
+        let emit = recorder.core.run_raw("polysnap:ttd-globals.js", HIDE_TTD_GLOBALS)?;
+        if jsrt.value_type(emit)? != JsValueType::FUNCTION {
+            return Err(ChakraError::Ttd {
+                step: "record",
+                detail: "expected the TTD global `emitTTDLog` in a record runtime, found none; \
+                         the library was built without TTD"
+                    .into(),
+            });
+        }
+        jsrt.add_ref(emit)?;
+        recorder.emit = Some(emit);
+        recorder.core.install_natives(natives)?;
+        Ok(recorder)
+    }
+
+    /// Runs a setup script from source, drains promise jobs, returns the completion value.
+    pub fn run_script(&mut self, name: &str, source: &str) -> Result<HostValue, ChakraError> {
+        self.core.run(name, source)
+    }
+
+    /// Evaluates `source` as a script named `polysnap:eval` (see [`Recorder::run_script`]).
+    pub fn eval(&mut self, source: &str) -> Result<HostValue, ChakraError> {
+        self.core.run("polysnap:eval", source)
+    }
+
+    /// The engine's heap size in bytes.
+    pub fn memory_usage(&self) -> Result<usize, ChakraError> {
+        self.core.memory_usage()
+    }
+
+    /// Takes the snapshot: `JsTTDStart()` then `emitTTDLog(uri)` into memory.
+    ///
+    /// Can be called once; the recorder should be dropped afterwards (scripts run after
+    /// the capture are recorded as TTD events that the snapshot does not contain).
+    pub fn capture(&mut self) -> Result<TtdPayload, ChakraError> {
+        if self.captured {
+            return Err(ChakraError::Usage(
+                "Recorder::capture was already called; a recorder captures once — create a new \
+                 Recorder for another snapshot"
+                    .into(),
+            ));
+        }
+        let emit = self.emit.ok_or_else(|| ChakraError::Usage("recorder has no emitTTDLog".into()))?;
+        let jsrt = &self.core.jsrt;
+        self.core.drain_jobs()?;
+        let store = MemoryStore::new();
+        jsrt.ttd_start()?;
+        self.captured = true;
+        let undefined = jsrt.undefined()?;
+        let uri = jsrt.string(store.uri_str())?;
+        let written = jsrt.call(emit, undefined, &[uri])?;
+        let ok = jsrt.value_type(written)? == JsValueType::BOOLEAN && jsrt.to_bool(written)?;
+        let files = store.take_files();
+        let problems = store.problems();
+        if !ok {
+            return Err(ChakraError::Ttd {
+                step: "capture",
+                detail: "emitTTDLog returned false: the runtime is not recording".into(),
+            });
+        }
+        let has_log = files.iter().any(|(n, _)| n == "ttdlog.log");
+        let has_snap = files.iter().any(|(n, _)| n.starts_with("snap_") && n.ends_with(".snp"));
+        if !has_log || !has_snap || !problems.is_empty() {
+            return Err(ChakraError::Ttd {
+                step: "capture",
+                detail: format!(
+                    "expected ttdlog.log and a snap_N.snp, found {:?}; stream problems: {:?}",
+                    files.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(),
+                    problems
+                ),
+            });
+        }
+        Ok(TtdPayload { files })
+    }
+}
+
+impl Drop for Recorder {
+    fn drop(&mut self) {
+        if let Some(emit) = self.emit.take() {
+            if self.core.enter().is_ok() {
+                let _ = self.core.jsrt.release(emit);
+            }
+        }
+    }
+}

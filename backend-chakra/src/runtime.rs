@@ -1,0 +1,211 @@
+//! The engine state shared by [`Recorder`](crate::Recorder) and [`Runtime`](crate::Runtime):
+//! one JSRT runtime, its current context, the promise job queue, handles and native slots.
+
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use snapshot_core::HostValue;
+
+use crate::convert::{self, Handles};
+use crate::error::ChakraError;
+use crate::ffi::{ContextHandle, Jsrt, RuntimeHandle, Value};
+use crate::natives::{self, NativeSlot, NativeSpec};
+
+/// Promise jobs handed over by `JsSetPromiseContinuationCallback`, each held with
+/// `JsAddRef` until run.
+pub(crate) struct JobQueue {
+    jsrt: Arc<Jsrt>,
+    jobs: RefCell<VecDeque<Value>>,
+}
+
+impl JobQueue {
+    /// Queues `task` (called by the engine through the FFI shim).
+    pub(crate) fn push(&self, task: Value) {
+        if self.jsrt.add_ref(task).is_ok() {
+            self.jobs.borrow_mut().push_back(task);
+        }
+    }
+
+    fn pop(&self) -> Option<Value> {
+        self.jobs.borrow_mut().pop_front()
+    }
+
+    fn len(&self) -> usize {
+        self.jobs.borrow().len()
+    }
+}
+
+/// One JSRT runtime with one current context. Not `Send`: JSRT runtimes are bound to the
+/// thread that uses them (the raw handles inside make this type `!Send` and `!Sync`).
+pub(crate) struct Core {
+    pub(crate) jsrt: Arc<Jsrt>,
+    pub(crate) rt: RuntimeHandle,
+    ctx: Cell<Option<ContextHandle>>,
+    jobs: Box<JobQueue>,
+    handles: Rc<RefCell<Handles>>,
+    /// Boxed so each slot keeps its address when the vector grows: the engine's native
+    /// functions point at them.
+    #[allow(clippy::vec_box)]
+    slots: RefCell<Vec<Box<NativeSlot>>>,
+    next_source: Cell<usize>,
+}
+
+impl Core {
+    /// Wraps a just-created runtime (disposed on drop from here on).
+    pub(crate) fn new(jsrt: Arc<Jsrt>, rt: RuntimeHandle) -> Core {
+        Core {
+            jobs: Box::new(JobQueue { jsrt: jsrt.clone(), jobs: RefCell::default() }),
+            jsrt,
+            rt,
+            ctx: Cell::new(None),
+            handles: Rc::default(),
+            slots: RefCell::default(),
+            next_source: Cell::new(1),
+        }
+    }
+
+    /// Makes `ctx` this runtime's context and current.
+    pub(crate) fn set_context(&self, ctx: ContextHandle) -> Result<(), ChakraError> {
+        self.ctx.set(Some(ctx));
+        self.jsrt.set_current_context(Some(ctx))
+    }
+
+    /// Makes this runtime's context current (each public operation starts with this, so
+    /// several runtimes can take turns on one thread).
+    pub(crate) fn enter(&self) -> Result<(), ChakraError> {
+        let ctx = self.ctx.get().ok_or_else(|| ChakraError::Usage("runtime has no context".into()))?;
+        self.jsrt.set_current_context(Some(ctx))
+    }
+
+    /// Re-reads the current context (inflation replaces the contexts).
+    pub(crate) fn adopt_current_context(&self) -> Result<(), ChakraError> {
+        let ctx = self.jsrt.current_context()?.ok_or_else(|| ChakraError::Ttd {
+            step: "inflate",
+            detail: "expected a current context after inflating the snapshot, found none".into(),
+        })?;
+        self.ctx.set(Some(ctx));
+        Ok(())
+    }
+
+    /// Installs this runtime's promise continuation callback.
+    pub(crate) fn install_promise_callback(&self) -> Result<(), ChakraError> {
+        self.jsrt.set_promise_callback(&self.jobs)
+    }
+
+    /// Installs the natives (see [`natives::install`]); returns unprovided table keys.
+    pub(crate) fn install_natives(&self, specs: Vec<NativeSpec>) -> Result<Vec<String>, ChakraError> {
+        let source_context = self.next_source_context();
+        natives::install(&self.jsrt, &self.handles, &self.slots, specs, source_context)
+    }
+
+    fn next_source_context(&self) -> usize {
+        let n = self.next_source.get();
+        self.next_source.set(n + 1);
+        n
+    }
+
+    /// Runs `source` named `name` and returns its completion value as a raw value.
+    pub(crate) fn run_raw(&self, name: &str, source: &str) -> Result<Value, ChakraError> {
+        self.enter()?;
+        let source_context = self.next_source_context();
+        self.jsrt.run(source, source_context, name)
+    }
+
+    /// Runs `source`, drains the promise jobs, converts the completion value.
+    pub(crate) fn run(&self, name: &str, source: &str) -> Result<HostValue, ChakraError> {
+        let v = self.run_raw(name, source)?;
+        self.drain_jobs()?;
+        self.to_host(v)
+    }
+
+    /// Runs queued promise jobs (and the jobs they queue) until none is left. Stops at
+    /// the first job that throws and returns its error; later jobs stay queued.
+    pub(crate) fn drain_jobs(&self) -> Result<(), ChakraError> {
+        self.enter()?;
+        while let Some(job) = self.jobs.pop() {
+            let result = self.jsrt.undefined().and_then(|undefined| self.jsrt.call(job, undefined, &[undefined]));
+            let _ = self.jsrt.release(job);
+            result?;
+        }
+        Ok(())
+    }
+
+    /// Number of queued promise jobs.
+    pub(crate) fn pending_jobs(&self) -> usize {
+        self.jobs.len()
+    }
+
+    /// Converts to a host value.
+    pub(crate) fn to_host(&self, v: Value) -> Result<HostValue, ChakraError> {
+        convert::to_host(&self.jsrt, &self.handles, v)
+    }
+
+    /// Converts from a host value.
+    pub(crate) fn to_engine(&self, h: &HostValue) -> Result<Value, ChakraError> {
+        convert::from_host(&self.jsrt, &self.handles, h)
+    }
+
+    /// Calls `global[name](...args)`.
+    pub(crate) fn call_global(&self, name: &str, args: &[HostValue]) -> Result<HostValue, ChakraError> {
+        self.enter()?;
+        let global = self.jsrt.global()?;
+        let f = self.jsrt.get(global, name)?;
+        let mut values = Vec::with_capacity(args.len());
+        for a in args {
+            let v = self.to_engine(a)?;
+            // Held on the heap while later arguments allocate: keep them alive.
+            self.jsrt.add_ref(v)?;
+            values.push(v);
+        }
+        let result = self.jsrt.call(f, global, &values);
+        for v in values {
+            let _ = self.jsrt.release(v);
+        }
+        let result = result?;
+        self.drain_jobs()?;
+        self.to_host(result)
+    }
+
+    /// Number of handles held for the host.
+    pub(crate) fn handle_count(&self) -> usize {
+        self.handles.borrow().len()
+    }
+
+    /// Releases every handle given out so far.
+    pub(crate) fn release_handles(&self) -> Result<(), ChakraError> {
+        self.enter()?;
+        self.handles.borrow_mut().release_all(&self.jsrt);
+        Ok(())
+    }
+
+    /// Engine heap size in bytes.
+    pub(crate) fn memory_usage(&self) -> Result<usize, ChakraError> {
+        self.jsrt.memory_usage(self.rt)
+    }
+
+    /// Full garbage collection.
+    pub(crate) fn collect_garbage(&self) -> Result<(), ChakraError> {
+        self.enter()?;
+        self.jsrt.collect_garbage(self.rt)
+    }
+}
+
+impl Drop for Core {
+    fn drop(&mut self) {
+        let jsrt = self.jsrt.clone();
+        if self.enter().is_ok() {
+            while let Some(job) = self.jobs.pop() {
+                let _ = jsrt.release(job);
+            }
+            self.handles.borrow_mut().release_all(&jsrt);
+        }
+        let _ = jsrt.set_current_context(None);
+        if let Err(e) = jsrt.dispose_runtime(self.rt) {
+            eprintln!("polysnap/chakra: disposing a runtime failed: {e}");
+        }
+        // `slots` and `jobs` (referenced by the engine) are dropped after this, when the
+        // runtime can no longer call them.
+    }
+}

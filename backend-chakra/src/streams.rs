@@ -1,0 +1,212 @@
+//! In-memory streams behind the TTD stream callbacks.
+//!
+//! The TTD callbacks carry no host state: the engine passes only a location (`uri`) and a
+//! resource name (`ttdlog.log`, `src_1.js`, `snap_1.snp`, ...). Each recorder or restored
+//! runtime registers a [`MemoryStore`] under a unique, process-local `uri`
+//! (`polysnap-mem://<pid>/<n>/`); the callbacks look the store up by `uri` and read or
+//! write whole files in memory. Nothing touches the file system.
+
+use std::collections::{BTreeMap, HashMap};
+use std::ffi::{CStr, CString};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+
+#[derive(Default)]
+struct Files {
+    /// Complete files, by resource name.
+    files: BTreeMap<String, Arc<[u8]>>,
+    /// Problems met by the callbacks (they cannot return errors), for diagnostics.
+    problems: Vec<String>,
+}
+
+type Shared = Arc<Mutex<Files>>;
+
+fn registry() -> MutexGuard<'static, HashMap<Vec<u8>, Shared>> {
+    static REGISTRY: OnceLock<Mutex<HashMap<Vec<u8>, Shared>>> = OnceLock::new();
+    REGISTRY.get_or_init(Default::default).lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn lock(files: &Shared) -> MutexGuard<'_, Files> {
+    files.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// A set of in-memory files registered under a unique `uri` for the TTD callbacks;
+/// unregistered when dropped.
+pub(crate) struct MemoryStore {
+    uri: CString,
+    files: Shared,
+}
+
+impl MemoryStore {
+    /// An empty store under a fresh `uri`.
+    pub(crate) fn new() -> MemoryStore {
+        static NEXT: AtomicU64 = AtomicU64::new(1);
+        let n = NEXT.fetch_add(1, Ordering::Relaxed);
+        let uri = format!("polysnap-mem://{}/{}/", std::process::id(), n);
+        let uri = CString::new(uri).expect("generated uri has no NUL");
+        let files: Shared = Arc::default();
+        registry().insert(uri.as_bytes().to_vec(), files.clone());
+        MemoryStore { uri, files }
+    }
+
+    /// A store pre-filled with `files` (for replay).
+    pub(crate) fn with_files<'a>(files: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> MemoryStore {
+        let store = MemoryStore::new();
+        {
+            let mut f = lock(&store.files);
+            for (name, data) in files {
+                f.files.insert(name.to_owned(), Arc::from(data));
+            }
+        }
+        store
+    }
+
+    /// The `uri` to hand to the engine (`emitTTDLog(uri)` or the replay runtime).
+    pub(crate) fn uri(&self) -> &CStr {
+        &self.uri
+    }
+
+    /// The `uri` as text.
+    pub(crate) fn uri_str(&self) -> &str {
+        self.uri.to_str().expect("generated uri is ASCII")
+    }
+
+    /// Removes and returns every complete file, sorted by name.
+    pub(crate) fn take_files(&self) -> Vec<(String, Vec<u8>)> {
+        let mut f = lock(&self.files);
+        std::mem::take(&mut f.files).into_iter().map(|(name, data)| (name, data.to_vec())).collect()
+    }
+
+    /// Drops the file contents (after inflation) while keeping the `uri` registered.
+    pub(crate) fn clear(&self) {
+        lock(&self.files).files.clear();
+    }
+
+    /// Problems the callbacks met (unknown files asked for, writes to a read stream, ...).
+    pub(crate) fn problems(&self) -> Vec<String> {
+        lock(&self.files).problems.clone()
+    }
+}
+
+impl Drop for MemoryStore {
+    fn drop(&mut self) {
+        registry().remove(self.uri.as_bytes());
+    }
+}
+
+enum Mode {
+    Read { data: Arc<[u8]>, pos: usize },
+    Write { buf: Vec<u8> },
+}
+
+/// One open stream (the `JsTTDStreamHandle` the engine holds is a `Box<Stream>`).
+pub(crate) struct Stream {
+    files: Shared,
+    name: String,
+    mode: Mode,
+}
+
+/// Opens `name` in the store registered under `uri`. `None` (the engine then aborts with
+/// a TTD assert) when the store or, for reading, the file does not exist; the reason is
+/// printed to stderr, as the engine's own host does, since the process is about to end.
+pub(crate) fn open(uri: &[u8], name: &[u8], read: bool, write: bool) -> Option<Box<Stream>> {
+    let name = String::from_utf8_lossy(name).into_owned();
+    let files = registry().get(uri).cloned();
+    let Some(files) = files else {
+        eprintln!(
+            "polysnap/chakra: TTD asked for `{name}` under unknown location `{}`; expected a \
+             location registered by this process (polysnap-mem://...)",
+            String::from_utf8_lossy(uri)
+        );
+        return None;
+    };
+    if write {
+        if read {
+            lock(&files).problems.push(format!("`{name}` opened for read and write; treated as write"));
+        }
+        return Some(Box::new(Stream { files, name, mode: Mode::Write { buf: Vec::new() } }));
+    }
+    let data = lock(&files).files.get(&name).cloned();
+    match data {
+        Some(data) => Some(Box::new(Stream { files, name, mode: Mode::Read { data, pos: 0 } })),
+        None => {
+            let msg = format!(
+                "TTD asked to read `{name}`, which the snapshot payload does not contain; \
+                 the payload is incomplete or from another engine build"
+            );
+            eprintln!("polysnap/chakra: {msg}");
+            lock(&files).problems.push(msg);
+            None
+        }
+    }
+}
+
+impl Stream {
+    /// Copies up to `out.len()` bytes; returns how many (0 at the end).
+    pub(crate) fn read(&mut self, out: &mut [u8]) -> usize {
+        match &mut self.mode {
+            Mode::Read { data, pos } => {
+                let n = out.len().min(data.len() - *pos);
+                out[..n].copy_from_slice(&data[*pos..*pos + n]);
+                *pos += n;
+                n
+            }
+            Mode::Write { .. } => {
+                lock(&self.files).problems.push(format!("read from `{}`, opened for writing", self.name));
+                0
+            }
+        }
+    }
+
+    /// Appends `data`; false if the stream is not writable.
+    pub(crate) fn write(&mut self, data: &[u8]) -> bool {
+        match &mut self.mode {
+            Mode::Write { buf } => {
+                buf.extend_from_slice(data);
+                true
+            }
+            Mode::Read { .. } => {
+                lock(&self.files).problems.push(format!("write to `{}`, opened for reading", self.name));
+                false
+            }
+        }
+    }
+
+    /// Closes the stream; a written file becomes visible in its store (replacing any
+    /// earlier file of the same name).
+    pub(crate) fn close(self) {
+        if let Mode::Write { buf } = self.mode {
+            lock(&self.files).files.insert(self.name, Arc::from(buf));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn write_then_read_through_the_registry() {
+        let store = MemoryStore::new();
+        let mut w = open(store.uri().to_bytes(), b"a.log", false, true).unwrap();
+        assert!(w.write(b"hello "));
+        assert!(w.write(b"world"));
+        w.close();
+        let mut r = open(store.uri().to_bytes(), b"a.log", true, false).unwrap();
+        let mut buf = [0u8; 4];
+        let mut got = Vec::new();
+        loop {
+            let n = r.read(&mut buf);
+            if n == 0 {
+                break;
+            }
+            got.extend_from_slice(&buf[..n]);
+        }
+        assert_eq!(got, b"hello world");
+        assert!(open(store.uri().to_bytes(), b"missing", true, false).is_none());
+        assert_eq!(store.take_files(), vec![("a.log".to_owned(), b"hello world".to_vec())]);
+        let uri = store.uri().to_bytes().to_vec();
+        drop(store);
+        assert!(open(&uri, b"a.log", false, true).is_none());
+    }
+}
