@@ -26,7 +26,7 @@ fn main() -> ExitCode {
         let args = BenchArgs { engine, scripts: vec![typescript.clone()], print: Some(TRANSPILE.into()), runs: 3 };
         match bench(&args) {
             Ok(r) => {
-                let same = r.cold_output == r.restored_output && r.cold_output.contains("function norm");
+                let same = r.cold_output == r.restored_output && r.cold_output.contains("exports.norm");
                 ok &= same;
                 println!(
                     "{:<8} {:>9.1} ms {:>9.1} ms {:>7.2} {:>7.1} MB  {}",
