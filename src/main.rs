@@ -62,6 +62,9 @@ enum Command {
         /// Files still open at capture: refuse (error), reopen at restore, or close.
         #[arg(long, value_enum, default_value = "error")]
         files: Files,
+        /// A named context set up by a script, captured beside the default one (V8).
+        #[arg(long = "context", value_name = "NAME=SCRIPT", value_parser = parse_context)]
+        contexts: Vec<(String, PathBuf)>,
         /// The setup scripts, run in order.
         #[arg(required = true)]
         scripts: Vec<PathBuf>,
@@ -78,6 +81,9 @@ enum Command {
         /// Cached modules whose file changed: refuse, or reload on next require.
         #[arg(long, value_enum, default_value = "refuse")]
         modules: Modules,
+        /// Run SCRIPTs and -p in this named context (main() runs in the default one).
+        #[arg(long)]
+        context: Option<String>,
         /// Arguments for process.argv.
         #[arg(last = true)]
         args: Vec<String>,
@@ -107,6 +113,13 @@ enum Command {
     },
 }
 
+fn parse_context(text: &str) -> Result<(String, PathBuf), String> {
+    match text.split_once('=') {
+        Some((name, script)) if !name.is_empty() && !script.is_empty() => Ok((name.to_owned(), script.into())),
+        _ => Err(format!("expected NAME=SCRIPT, found `{text}`")),
+    }
+}
+
 /// The seed's flags: `--make-snapshot FILE …` is `make -o FILE …` (engine v8 unless given),
 /// `--from-snapshot FILE …` is `run FILE …`.
 fn seed_flags(mut argv: Vec<String>) -> Vec<String> {
@@ -128,22 +141,29 @@ fn seed_flags(mut argv: Vec<String>) -> Vec<String> {
 fn main() -> ExitCode {
     let cli = Cli::parse_from(seed_flags(std::env::args().collect()));
     let result = match cli.command {
-        Command::Make { engine, output, warmup, embed_names, files, scripts } => {
+        Command::Make { engine, output, warmup, embed_names, files, contexts, scripts } => {
             let files = match files {
                 Files::Error => FilePolicy::Error,
                 Files::Reopen => FilePolicy::Reopen,
                 Files::Close => FilePolicy::Close,
             };
-            let args =
-                make::MakeArgs { engine: engine.into(), output: output.clone(), warmup, embed_names, scripts, files };
+            let args = make::MakeArgs {
+                engine: engine.into(),
+                output: output.clone(),
+                warmup,
+                embed_names,
+                scripts,
+                files,
+                contexts,
+            };
             make::make(&args).map(|bytes| eprintln!("polysnap: wrote {} ({bytes} bytes)", output.display()))
         }
-        Command::Run { file, scripts, print, modules, args } => {
+        Command::Run { file, scripts, print, modules, context, args } => {
             let modules = match modules {
                 Modules::Refuse => ModulePolicy::Refuse,
                 Modules::Reload => ModulePolicy::Reload,
             };
-            run::run(&run::RunArgs { snapshot: file, scripts, print, args, modules }).map(drop)
+            run::run(&run::RunArgs { snapshot: file, scripts, print, args, modules, context }).map(drop)
         }
         Command::Inspect { file, json } => inspect::inspect(&file, json).map(|text| println!("{}", text.trim_end())),
         Command::Bench { engine, scripts, print, runs } => {

@@ -39,8 +39,8 @@ pub enum ChakraError {
     /// The library file does not exist (or its path cannot be resolved).
     #[error(
         "no ChakraCore library at {path} ({source}). Expected libChakraCore.so from \
-         pyChakraCore 0.2.0 there; install it under <workspace>/.engines/chakra/ or set \
-         POLYSNAP_CHAKRA_LIB to its path"
+         pyChakraCore 0.2.0 there: run `cargo xtask setup` (it fetches and verifies it into \
+         <workspace>/.engines/chakra/), or set POLYSNAP_CHAKRA_LIB to its path"
     )]
     LibraryNotFound {
         /// The path tried.

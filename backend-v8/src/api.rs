@@ -98,7 +98,7 @@ impl snapshot_core::Builder for SnapshotBuilder {
             None => (self.build(CodeHandling::Clear)?, false),
         };
         let raw_len = payload.len() as u64;
-        Ok(Captured { payload, encoding: PayloadEncoding::Raw, raw_len, warm_code })
+        Ok(Captured { payload, encoding: PayloadEncoding::Raw, raw_len, warm_code, contexts: Vec::new() })
     }
 }
 

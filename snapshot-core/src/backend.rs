@@ -44,6 +44,31 @@ pub struct CapabilityGap {
     pub reason: &'static str,
 }
 
+/// A call that needs a capability the engine lacks; says which, and why it is absent.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{engine} cannot {action}: capability {capability:?} is absent ({reason})")]
+pub struct Unsupported {
+    /// The engine.
+    pub engine: EngineKind,
+    /// The capability the call needs.
+    pub capability: Capabilities,
+    /// What was asked (`add a named context`).
+    pub action: &'static str,
+    /// The backend's declared reason.
+    pub reason: &'static str,
+}
+
+impl Unsupported {
+    /// The refusal of `action` by engine `A`, with the reason `A` declares for `capability`.
+    pub fn of<A: Api>(capability: Capabilities, action: &'static str) -> Unsupported {
+        let reason = A::gaps()
+            .iter()
+            .find(|gap| gap.capability.intersects(capability))
+            .map_or("the backend declares no reason", |gap| gap.reason);
+        Unsupported { engine: A::KIND, capability, action, reason }
+    }
+}
+
 /// Bytes that stay alive as long as something holds them: a mapped file, a `Vec`, or a part
 /// of either. Engines that read a payload lazily keep one of these for their lifetime.
 #[derive(Clone)]
@@ -127,6 +152,8 @@ pub struct Captured {
     pub raw_len: u64,
     /// Whether compiled code was kept.
     pub warm_code: bool,
+    /// The named contexts captured beside the default one, in the engine's index order.
+    pub contexts: Vec<String>,
 }
 
 /// Runs setup code, then captures the heap. As a [`ScriptHost`] it runs scripts for
@@ -140,6 +167,14 @@ pub trait Builder: ScriptHost + Sized + 'static {
 
     /// Captures the heap (consuming the builder).
     fn capture(self, options: &CaptureOptions) -> Result<Captured, <Self::A as Api>::Error>;
+
+    /// Adds a named context (capability `NAMED_CONTEXTS`): a new context, with the natives,
+    /// in which `scripts` (name, source) run; it is captured beside the default one and
+    /// restored by name. Engines without the capability refuse with [`Unsupported`].
+    fn add_context(&mut self, name: &str, scripts: &[(String, String)]) -> Result<(), ScriptError> {
+        let _ = (name, scripts);
+        Err(Box::new(Unsupported::of::<Self::A>(Capabilities::NAMED_CONTEXTS, "add a named context")))
+    }
 }
 
 /// A live runtime, restored from a snapshot or fresh. As a [`ScriptHost`] it runs scripts
@@ -153,6 +188,15 @@ pub trait Runtime: ScriptHost + Sized + 'static {
 
     /// Restores a validated payload; `natives` are in the snapshot's table order.
     fn restore(payload: SharedBytes, natives: &[&Native]) -> Result<Self, <Self::A as Api>::Error>;
+
+    /// Makes the named context current for [`ScriptHost::run_script`] (`None`: the default
+    /// context). Engines without `NAMED_CONTEXTS` refuse any name with [`Unsupported`].
+    fn enter_context(&mut self, name: Option<&str>) -> Result<(), ScriptError> {
+        match name {
+            None => Ok(()),
+            Some(_) => Err(Box::new(Unsupported::of::<Self::A>(Capabilities::NAMED_CONTEXTS, "enter a named context"))),
+        }
+    }
 }
 
 /// An error from a script host, whatever the engine.

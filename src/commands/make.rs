@@ -21,6 +21,8 @@ pub struct MakeArgs {
     pub scripts: Vec<PathBuf>,
     /// What to do with files still open at capture.
     pub files: FilePolicy,
+    /// Named contexts: (name, the script that sets it up).
+    pub contexts: Vec<(String, PathBuf)>,
 }
 
 /// Makes the snapshot; returns its size in bytes.
@@ -34,7 +36,11 @@ pub fn make(args: &MakeArgs) -> Result<u64, Failure> {
         Some(path) => Some(read_scripts(std::slice::from_ref(path))?.remove(0)),
         None => None,
     };
-    let options = MakeOptions { embed_names: args.embed_names, warmup };
+    let mut contexts = Vec::new();
+    for (name, path) in &args.contexts {
+        contexts.push((name.clone(), read_scripts(std::slice::from_ref(path))?));
+    }
+    let options = MakeOptions { embed_names: args.embed_names, warmup, contexts };
     let snapshot: Result<_, crate::Error> =
         with_backend!(args.engine, |A| make_snapshot::<A>(&registry, &mut rehydrators, &scripts, &options));
     let snapshot = snapshot.map_err(|e| Failure::from_error(e, &host))?;

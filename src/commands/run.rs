@@ -21,6 +21,8 @@ pub struct RunArgs {
     pub args: Vec<String>,
     /// What to do with changed cached modules.
     pub modules: ModulePolicy,
+    /// The named context the scripts and `-p` run in (main() runs in the default one).
+    pub context: Option<String>,
 }
 
 /// Restores and runs; returns what `-p` printed (already written to stdout).
@@ -34,22 +36,26 @@ pub fn run(args: &RunArgs) -> Result<Option<String>, Failure> {
     let scripts = read_scripts(&args.scripts)?;
     let engine = file.snapshot().header.engine.kind;
     let result: Result<Option<String>, Error> = with_backend!(engine, |A| {
-        restore::<A>(&file, &registry, &mut rehydrators)
-            .and_then(|mut runtime| after_restore(&mut runtime, &args.args, &scripts, args.print.as_deref()))
+        restore::<A>(&file, &registry, &mut rehydrators).and_then(|mut runtime| {
+            run_main(&mut runtime, &args.args)?;
+            if let Some(name) = &args.context {
+                snapshot_core::Runtime::enter_context(&mut runtime, Some(name))
+                    .map_err(|source| Error::Engine { engine, source })?;
+            }
+            after_restore(&mut runtime, &scripts, args.print.as_deref())
+        })
     });
     result.map_err(|e| Failure::from_error(e, &host))
 }
 
-/// main() → scripts → `-p` → event loop, on any runtime.
+/// Scripts → `-p` → event loop, on any runtime (after main()).
 pub fn after_restore(
     runtime: &mut dyn ScriptHost,
-    args: &[String],
     scripts: &[crate::Script],
     print: Option<&str>,
 ) -> Result<Option<String>, Error> {
     let engine = runtime.engine();
     let js = |source| Error::Engine { engine, source };
-    run_main(runtime, args)?;
     for script in scripts {
         runtime.run_script(&script.name, &script.source).map_err(js)?;
     }

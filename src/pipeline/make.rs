@@ -40,6 +40,9 @@ pub struct MakeOptions {
     pub embed_names: bool,
     /// A script whose calls compile code that is kept, while its side effects are not.
     pub warmup: Option<Script>,
+    /// Named contexts to capture beside the default one (capability `NAMED_CONTEXTS`):
+    /// each a name and the scripts that set it up.
+    pub contexts: Vec<(String, Vec<Script>)>,
 }
 
 /// Runs `scripts` in a fresh snapshot-making runtime of engine `A` with `registry`'s natives,
@@ -62,6 +65,10 @@ pub fn make_snapshot<A: Api>(
     for script in scripts {
         builder.run_script(&script.name, &script.source).map_err(|source| Error::Engine { engine: A::KIND, source })?;
     }
+    for (name, scripts) in &options.contexts {
+        let scripts: Vec<(String, String)> = scripts.iter().map(|s| (s.name.clone(), s.source.clone())).collect();
+        builder.add_context(name, &scripts).map_err(|source| Error::Engine { engine: A::KIND, source })?;
+    }
     jsapi::before_capture(&mut builder)?;
     let identities = jsapi::identities(&mut builder)?;
     IdentityTable::from_entries(&identities)?;
@@ -81,7 +88,7 @@ pub fn make_snapshot<A: Api>(
             names_embedded: embed_names,
             payload_encoding: captured.encoding,
             payload_raw_len: captured.raw_len,
-            contexts: Vec::new(),
+            contexts: captured.contexts,
             names,
         },
         refs: registry.table(embed_names),
