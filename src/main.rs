@@ -107,10 +107,31 @@ enum Command {
         /// The expression evaluated after setup or restore.
         #[arg(short = 'p', long = "print")]
         print: Option<String>,
+        /// A warm-up script: also measure a snapshot that keeps the code it compiles.
+        #[arg(long)]
+        warmup: Option<PathBuf>,
         /// Runs per side.
         #[arg(long, default_value_t = 5)]
         runs: usize,
     },
+}
+
+fn print_bench(engine: EngineKind, r: &bench::BenchReport) {
+    let warm = r.warm_ms.map_or_else(|| "       -".to_owned(), |ms| format!("{ms:>8.1}"));
+    let warm_ratio = r.warm_ms.map_or_else(|| "    -".to_owned(), |ms| format!("{:>5.2}", ms / r.cold_ms));
+    println!("engine      cold ms  restored ms  warm ms  floor ms  restored/cold  warm/cold  restored/floor  snapshot");
+    println!(
+        "{:<8} {:>10.1} {:>12.1} {warm} {:>9.1} {:>14.2} {warm_ratio:>10} {:>15.2} {:>7.1} MB",
+        engine.to_string(),
+        r.cold_ms,
+        r.restored_ms,
+        r.floor_ms,
+        r.restored_ms / r.cold_ms,
+        r.restored_ms / r.floor_ms,
+        r.snapshot_bytes as f64 / 1e6
+    );
+    let same = r.cold_output == r.restored_output && r.warm_output.as_ref().is_none_or(|w| *w == r.cold_output);
+    println!("outputs: {}", if same { "cold, restored and warm agree" } else { "DIFFER" });
 }
 
 fn parse_context(text: &str) -> Result<(String, PathBuf), String> {
@@ -166,19 +187,9 @@ fn main() -> ExitCode {
             run::run(&run::RunArgs { snapshot: file, scripts, print, args, modules, context }).map(drop)
         }
         Command::Inspect { file, json } => inspect::inspect(&file, json).map(|text| println!("{}", text.trim_end())),
-        Command::Bench { engine, scripts, print, runs } => {
-            let engine_kind: EngineKind = engine.into();
-            bench::bench(&bench::BenchArgs { engine: engine_kind, scripts, print, runs }).map(|r| {
-                println!("engine    cold (median)  restored (median)  ratio  snapshot");
-                println!(
-                    "{:<9} {:>10.1} ms  {:>14.1} ms  {:>5.2}  {:.1} MB",
-                    engine_kind.to_string(),
-                    r.cold_ms,
-                    r.restored_ms,
-                    r.restored_ms / r.cold_ms,
-                    r.snapshot_bytes as f64 / 1e6
-                );
-            })
+        Command::Bench { engine, scripts, print, warmup, runs } => {
+            let engine: EngineKind = engine.into();
+            bench::bench(&bench::BenchArgs { engine, scripts, print, warmup, runs }).map(|r| print_bench(engine, &r))
         }
     };
     match result {
