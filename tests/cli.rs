@@ -181,3 +181,71 @@ fn stdout_made_on_a_tty_writes_to_a_file_after_restore() {
         assert_eq!(written, "made on a tty: true, now: false\n", "{engine}");
     }
 }
+
+/// Why `engine` (an `--engine` name) lacks named contexts, or `None` when it has them.
+fn named_contexts_gap(engine: &str) -> Option<&'static str> {
+    fn gap<A: polysnap::core::Api>() -> Option<&'static str> {
+        use polysnap::core::Capabilities;
+        if A::capabilities().contains(Capabilities::NAMED_CONTEXTS) {
+            return None;
+        }
+        let declared = A::gaps().iter().find(|g| g.capability.intersects(Capabilities::NAMED_CONTEXTS));
+        Some(declared.expect("an absent capability is a declared gap").reason)
+    }
+    match engine {
+        #[cfg(feature = "v8")]
+        "v8" => gap::<polysnap::v8::V8>(),
+        #[cfg(feature = "chakra")]
+        "chakra" => gap::<polysnap::chakra::Chakra>(),
+        other => panic!("unknown engine {other}"),
+    }
+}
+
+#[test]
+fn named_contexts_make_and_run_by_name() {
+    #[cfg(feature = "v8")]
+    assert_eq!(named_contexts_gap("v8"), None, "V8 has named contexts");
+    for engine in engines() {
+        let dir = tempfile::tempdir().unwrap();
+        write(
+            dir.path(),
+            "setup.js",
+            "var who = 'default'; setTimeout(function () { console.log('timer', who); }, 5);",
+        );
+        write(
+            dir.path(),
+            "w.js",
+            "var who = 'worker'; var jobs = ['a', 'b']; var now = __polysnap_natives['host.now'];",
+        );
+        let made =
+            polysnap(dir.path(), &["make", "--engine", engine, "--context", "worker=w.js", "-o", "f", "setup.js"]);
+        if let Some(reason) = named_contexts_gap(engine) {
+            assert_eq!(made.status.code(), Some(2), "{engine}: {}", stderr(&made));
+            let err = stderr(&made);
+            assert!(err.contains("cannot add a named context") && err.contains(reason), "{engine}: {err}");
+            assert!(!dir.path().join("f").exists(), "{engine}: no snapshot is written");
+            continue;
+        }
+        assert_eq!(made.status.code(), Some(0), "{engine}: {}", stderr(&made));
+
+        // Scripts and -p run in the worker; main() and timers in the default context.
+        write(dir.path(), "more.js", "jobs.push('c');");
+        let expr = "who + ':' + jobs.join() + ':' + typeof now() + ':' + typeof setTimeout";
+        let run = polysnap(dir.path(), &["run", "f", "--context", "worker", "more.js", "-p", expr]);
+        assert_eq!(run.status.code(), Some(0), "{engine}: {}", stderr(&run));
+        assert_eq!(stdout(&run), "worker:a,b,c:number:undefined\ntimer default\n", "{engine}");
+
+        // The default context does not see the worker's globals.
+        let run = polysnap(dir.path(), &["run", "f", "-p", "who + ':' + typeof jobs"]);
+        assert_eq!((run.status.code(), stdout(&run).as_str()), (Some(0), "default:undefined\ntimer default\n"));
+
+        // An unknown name is a usage error naming the contexts there are.
+        let run = polysnap(dir.path(), &["run", "f", "--context", "nope", "-p", "1"]);
+        assert_eq!(run.status.code(), Some(2), "{engine}: {}", stderr(&run));
+        assert!(stderr(&run).contains("`nope`") && stderr(&run).contains("`worker`"), "{engine}: {}", stderr(&run));
+
+        let inspect = polysnap(dir.path(), &["inspect", "f", "--json"]);
+        let json: serde_json::Value = serde_json::from_slice(&inspect.stdout).unwrap();
+        assert_eq!(json["contexts"], serde_json::json!(["worker"]), "{engine}: {json}");
+    }
+}
