@@ -114,7 +114,13 @@ impl snapshot_core::Builder for Recorder {
         }
         let payload = Recorder::capture(&mut self)?;
         let raw_len = payload.raw_len() as u64;
-        Ok(Captured { payload: payload.encode(), encoding: PayloadEncoding::Zstd, raw_len, warm_code: false, contexts: Vec::new() })
+        Ok(Captured {
+            payload: payload.encode(),
+            encoding: PayloadEncoding::Zstd,
+            raw_len,
+            warm_code: false,
+            contexts: Vec::new(),
+        })
     }
 }
 

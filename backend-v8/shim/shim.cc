@@ -109,28 +109,70 @@ struct Slot {
   uint32_t index;
 };
 
-struct PsState {
-  v8::SnapshotCreator* creator = nullptr;  // set for builders
-  v8::Isolate* isolate = nullptr;
-  v8::ArrayBuffer::Allocator* allocator = nullptr;  // owned, for runtimes
-  v8::Global<v8::Context> context;
-  // Builders: the context's intrinsic Error function (see PrepareBuilderContext).
+// Builders: what setup changed in one context that must be undone before it is
+// serialized (see PrepareBuilderContext and GuardUnserializable).
+struct Guards {
+  // The context's intrinsic Error function, holding Error.stackTraceLimit during setup.
   v8::Global<v8::Object> error_ctor;
-  // Builders: properties replaced by throwing stubs during setup (see GuardUnserializable).
+  // Properties replaced by throwing stubs during setup.
   struct Guarded {
     v8::Global<v8::Object> holder;
     v8::Global<v8::String> key;
     v8::Global<v8::Value> original;
   };
   std::vector<Guarded> guarded;
+
+  void Reset() {
+    error_ctor.Reset();
+    guarded.clear();
+  }
+};
+
+// A named context: builders make them (NewContext, or AdoptContexts in a warm pass) and
+// add them with SnapshotCreator::AddContext in this order; runtimes deserialize them lazily
+// with Context::FromSnapshot (an empty handle = not materialized yet).
+struct NamedContext {
+  v8::Global<v8::Context> context;
+  Guards guards;  // builders only
+
+  void Reset() {
+    guards.Reset();
+    context.Reset();
+  }
+};
+
+// Which context scripts run in: the default one or a named one (index into `named`).
+constexpr int64_t kDefaultContext = -1;
+
+struct PsState {
+  v8::SnapshotCreator* creator = nullptr;  // set for builders
+  v8::Isolate* isolate = nullptr;
+  v8::ArrayBuffer::Allocator* allocator = nullptr;  // owned, for runtimes
+  v8::Global<v8::Context> context;  // the default context
+  Guards guards;                    // builders: of the default context
+  std::vector<NamedContext> named;
+  int64_t current = kDefaultContext;  // runtimes: where RunScript runs
   std::unique_ptr<Slot[]> slots;
   uint32_t slot_count = 0;
   std::vector<intptr_t> refs;
+  // The natives' names (count x (u32 len, UTF-8)) from `names_from` on, for contexts made
+  // later: builders' named contexts (all natives), restored runtimes' named contexts (the
+  // natives the blob's table lacks).
+  std::string native_names;
+  uint32_t names_from = 0;
   PsDispatchFn dispatch = nullptr;
   void* dispatch_ctx = nullptr;
   v8::StartupData startup{nullptr, 0};       // restored runtimes: points at Rust memory
   v8::StartupData existing_blob{nullptr, 0}; // warm builders: copy of the cold blob
   bool built = false;
+
+  // Drops every global handle of contexts (none may be alive at CreateBlob or Dispose).
+  void ResetContexts() {
+    guards.Reset();
+    for (auto& n : named) n.Reset();
+    named.clear();
+    context.Reset();
+  }
 };
 
 void Dispatch(const v8::FunctionCallbackInfo<v8::Value>& info);
@@ -595,21 +637,19 @@ bool InstallNatives(PsState* st, v8::Local<v8::Context> ctx, uint32_t from, cons
 // the internal "uninitialized" value and cannot be deleted; measured on 10.2.154).  So
 // builders define it while scripts run (stacks during setup) and remove it again before
 // the context is serialized.
-void GuardUnserializable(PsState* st, v8::Local<v8::Context> ctx);
+void GuardUnserializable(v8::Isolate* isolate, v8::Local<v8::Context> ctx, Guards* guards);
 
-void PrepareBuilderContext(PsState* st, v8::Local<v8::Context> ctx) {
-  v8::Isolate* isolate = st->isolate;
+void PrepareBuilderContext(v8::Isolate* isolate, v8::Local<v8::Context> ctx, Guards* guards) {
   v8::TryCatch tc(isolate);
-  st->error_ctor.Reset();
-  st->guarded.clear();
-  GuardUnserializable(st, ctx);
+  guards->Reset();
+  GuardUnserializable(isolate, ctx, guards);
   v8::Local<v8::Value> error;
   if (!ctx->Global()->Get(ctx, v8::String::NewFromUtf8Literal(isolate, "Error")).ToLocal(&error) ||
       !error->IsFunction()) {
     return;
   }
   auto fn = error.As<v8::Object>();
-  st->error_ctor.Reset(isolate, fn);
+  guards->error_ctor.Reset(isolate, fn);
   bool set = fn->CreateDataProperty(ctx, v8::String::NewFromUtf8Literal(isolate, "stackTraceLimit"),
                                     v8::Integer::New(isolate, 10))
                  .FromMaybe(false);
@@ -618,18 +658,19 @@ void PrepareBuilderContext(PsState* st, v8::Local<v8::Context> ctx) {
 
 // Removes Error.stackTraceLimit from the intrinsic Error function and drops the handle
 // (no global handle may be alive at CreateBlob). False when it cannot be removed.
-bool UnguardUnserializable(PsState* st, v8::Local<v8::Context> ctx, std::string* error);
+bool UnguardUnserializable(v8::Isolate* isolate, v8::Local<v8::Context> ctx, Guards* guards,
+                           std::string* error);
 
-bool StripBuilderContext(PsState* st, v8::Local<v8::Context> ctx, std::string* error) {
-  v8::Isolate* isolate = st->isolate;
-  if (!UnguardUnserializable(st, ctx, error)) {
-    st->error_ctor.Reset();
+bool StripBuilderContext(v8::Isolate* isolate, v8::Local<v8::Context> ctx, Guards* guards,
+                         std::string* error) {
+  if (!UnguardUnserializable(isolate, ctx, guards, error)) {
+    guards->error_ctor.Reset();
     return false;
   }
-  if (st->error_ctor.IsEmpty()) return true;
+  if (guards->error_ctor.IsEmpty()) return true;
   v8::TryCatch tc(isolate);
-  auto fn = st->error_ctor.Get(isolate);
-  st->error_ctor.Reset();
+  auto fn = guards->error_ctor.Get(isolate);
+  guards->error_ctor.Reset();
   auto key = v8::String::NewFromUtf8Literal(isolate, "stackTraceLimit");
   bool deleted = fn->Delete(ctx, key).FromMaybe(false);
   bool still = fn->HasOwnProperty(ctx, key).FromMaybe(true);
@@ -661,9 +702,9 @@ void ThrowDuringSetup(const v8::FunctionCallbackInfo<v8::Value>& info) {
   isolate->ThrowException(v8::Exception::TypeError(msg));
 }
 
-void GuardProperty(PsState* st, v8::Local<v8::Context> ctx, v8::Local<v8::Object> holder,
-                   v8::Local<v8::String> key, const std::string& what, const std::string& why) {
-  v8::Isolate* isolate = st->isolate;
+void GuardProperty(v8::Isolate* isolate, v8::Local<v8::Context> ctx, Guards* guards,
+                   v8::Local<v8::Object> holder, v8::Local<v8::String> key,
+                   const std::string& what, const std::string& why) {
   v8::Local<v8::Value> original;
   if (!holder->Get(ctx, key).ToLocal(&original) || !original->IsFunction()) return;
   std::string text = what + " is not available while building a V8 snapshot: " + why +
@@ -675,15 +716,14 @@ void GuardProperty(PsState* st, v8::Local<v8::Context> ctx, v8::Local<v8::Object
   if (!tmpl->GetFunction(ctx).ToLocal(&stub)) return;
   stub->SetName(key);
   if (!holder->DefineOwnProperty(ctx, key, stub, v8::DontEnum).FromMaybe(false)) return;
-  PsState::Guarded g;
+  Guards::Guarded g;
   g.holder.Reset(isolate, holder);
   g.key.Reset(isolate, key);
   g.original.Reset(isolate, original);
-  st->guarded.push_back(std::move(g));
+  guards->guarded.push_back(std::move(g));
 }
 
-void GuardUnserializable(PsState* st, v8::Local<v8::Context> ctx) {
-  v8::Isolate* isolate = st->isolate;
+void GuardUnserializable(v8::Isolate* isolate, v8::Local<v8::Context> ctx, Guards* guards) {
   v8::TryCatch tc(isolate);
   v8::Local<v8::Object> global = ctx->Global();
   v8::Local<v8::Value> intl;
@@ -698,7 +738,7 @@ void GuardUnserializable(PsState* st, v8::Local<v8::Context> ctx) {
         if (!names->Get(ctx, i).ToLocal(&name) || !name->IsString()) continue;
         std::string n = ToUtf8(isolate, name.As<v8::String>());
         if (n.empty() || n[0] < 'A' || n[0] > 'Z') continue;  // constructors only
-        GuardProperty(st, ctx, intl.As<v8::Object>(), name.As<v8::String>(), "Intl." + n,
+        GuardProperty(isolate, ctx, guards, intl.As<v8::Object>(), name.As<v8::String>(), "Intl." + n,
                       "Intl objects hold ICU data V8 cannot serialize");
       }
     }
@@ -711,7 +751,7 @@ void GuardUnserializable(PsState* st, v8::Local<v8::Context> ctx) {
             ->Get(ctx, v8::String::NewFromUtf8Literal(isolate, "prototype"))
             .ToLocal(&proto) &&
         proto->IsObject()) {
-      GuardProperty(st, ctx, proto.As<v8::Object>(),
+      GuardProperty(isolate, ctx, guards, proto.As<v8::Object>(),
                     v8::String::NewFromUtf8Literal(isolate, "register"),
                     "FinalizationRegistry.prototype.register",
                     "registered cells cannot be serialized");
@@ -720,11 +760,11 @@ void GuardUnserializable(PsState* st, v8::Local<v8::Context> ctx) {
 }
 
 // Puts the originals back (false when setup made that impossible) and drops the handles.
-bool UnguardUnserializable(PsState* st, v8::Local<v8::Context> ctx, std::string* error) {
-  v8::Isolate* isolate = st->isolate;
+bool UnguardUnserializable(v8::Isolate* isolate, v8::Local<v8::Context> ctx, Guards* guards,
+                           std::string* error) {
   v8::TryCatch tc(isolate);
   bool ok = true;
-  for (auto& g : st->guarded) {
+  for (auto& g : guards->guarded) {
     auto holder = g.holder.Get(isolate);
     auto key = g.key.Get(isolate);
     if (!holder->DefineOwnProperty(ctx, key, g.original.Get(isolate), v8::DontEnum).FromMaybe(false)) {
@@ -734,7 +774,7 @@ bool UnguardUnserializable(PsState* st, v8::Local<v8::Context> ctx, std::string*
                "constructors and FinalizationRegistry.prototype.register configurable";
     }
   }
-  st->guarded.clear();
+  guards->guarded.clear();
   return ok;
 }
 
@@ -742,14 +782,28 @@ void SetInternal(PsBuf* out, const std::string& msg) {
   if (out) out->bytes = msg;
 }
 
-// Runs `source` as a classic script in the state's context, drains microtasks, encodes
-// the completion value into `out`.
-int RunScript(PsState* st, const char* name, size_t name_len, const char* src, size_t src_len,
-              PsBuf* out) {
+// The context `index` names: kDefaultContext or a materialized named context; null when
+// there is no such context.
+v8::Global<v8::Context>* ContextAt(PsState* st, int64_t index) {
+  if (index == kDefaultContext) return st->context.IsEmpty() ? nullptr : &st->context;
+  if (index < 0 || static_cast<uint64_t>(index) >= st->named.size()) return nullptr;
+  v8::Global<v8::Context>* c = &st->named[static_cast<size_t>(index)].context;
+  return c->IsEmpty() ? nullptr : c;
+}
+
+// Runs `source` as a classic script in context `index` (see ContextAt), drains microtasks,
+// encodes the completion value into `out`.
+int RunScript(PsState* st, int64_t index, const char* name, size_t name_len, const char* src,
+              size_t src_len, PsBuf* out) {
+  v8::Global<v8::Context>* which = ContextAt(st, index);
+  if (which == nullptr) {
+    SetInternal(out, "no context at index " + std::to_string(index) + " in this isolate");
+    return kInternalError;
+  }
   v8::Isolate* isolate = st->isolate;
   v8::Isolate::Scope iscope(isolate);
   v8::HandleScope hs(isolate);
-  v8::Local<v8::Context> ctx = st->context.Get(isolate);
+  v8::Local<v8::Context> ctx = which->Get(isolate);
   v8::Context::Scope cscope(ctx);
   v8::TryCatch tc(isolate);
   tc.SetVerbose(false);
@@ -906,6 +960,8 @@ int v8__SnapshotCreator__New(uint32_t count, const uint8_t* names, size_t names_
   InitSlots(st.get(), count);
   st->dispatch = dispatch;
   st->dispatch_ctx = dispatch_ctx;
+  st->native_names.assign(reinterpret_cast<const char*>(names), names_len);
+  st->names_from = 0;
   v8::StartupData* base = nullptr;
   if (existing != nullptr) {
     char* copy = new char[existing_len];
@@ -925,7 +981,7 @@ int v8__SnapshotCreator__New(uint32_t count, const uint8_t* names, size_t names_
     v8::Local<v8::Context> ctx = v8::Context::New(isolate);
     v8::Context::Scope cscope(ctx);
     st->context.Reset(isolate, ctx);
-    PrepareBuilderContext(st.get(), ctx);
+    PrepareBuilderContext(isolate, ctx, &st->guards);
     if (existing == nullptr) {
       std::string error;
       if (!InstallNatives(st.get(), ctx, 0, names, names_len, &error)) {
@@ -940,10 +996,89 @@ int v8__SnapshotCreator__New(uint32_t count, const uint8_t* names, size_t names_
   PS_GUARD_END(out)
 }
 
-int v8__SnapshotCreator__RunScript(PsState* st, const char* name, size_t name_len,
-                                   const char* src, size_t src_len, PsBuf* out) {
+// Runs a script in the default context (`context` < 0) or in named context `context`.
+int v8__SnapshotCreator__RunScript(PsState* st, int64_t context, const char* name,
+                                   size_t name_len, const char* src, size_t src_len,
+                                   PsBuf* out) {
   PS_GUARD_BEGIN
-  return RunScript(st, name, name_len, src, src_len, out);
+  if (st->built) {
+    SetInternal(out, "the snapshot creator has already made its blob");
+    return kInternalError;
+  }
+  return RunScript(st, context < 0 ? kDefaultContext : context, name, name_len, src, src_len,
+                   out);
+  PS_GUARD_END(out)
+}
+
+// Creates a named context like the default one (setup guards, natives on
+// __polysnap_natives) and returns its index, which is its AddContext index at CreateBlob.
+int v8__SnapshotCreator__NewContext(PsState* st, uint32_t* index, PsBuf* out) {
+  PS_GUARD_BEGIN
+  if (st->built) {
+    SetInternal(out, "the snapshot creator has already made its blob");
+    return kInternalError;
+  }
+  v8::Isolate* isolate = st->isolate;
+  v8::Isolate::Scope iscope(isolate);
+  v8::HandleScope hs(isolate);
+  v8::Local<v8::Context> ctx = v8::Context::New(isolate);
+  v8::Context::Scope cscope(ctx);
+  st->named.emplace_back();
+  NamedContext& named = st->named.back();
+  named.context.Reset(isolate, ctx);
+  PrepareBuilderContext(isolate, ctx, &named.guards);
+  std::string error;
+  const uint8_t* names = reinterpret_cast<const uint8_t*>(st->native_names.data());
+  if (!InstallNatives(st, ctx, st->names_from, names, st->native_names.size(), &error)) {
+    st->named.back().Reset();
+    st->named.pop_back();
+    SetInternal(out, error);
+    return kInternalError;
+  }
+  *index = static_cast<uint32_t>(st->named.size() - 1);
+  return kOk;
+  PS_GUARD_END(out)
+}
+
+// Drops the last named context (its setup failed): it is not added to the blob.
+int v8__SnapshotCreator__DiscardContext(PsState* st, uint32_t index, PsBuf* out) {
+  PS_GUARD_BEGIN
+  if (st->named.empty() || index != st->named.size() - 1) {
+    SetInternal(out, "only the last named context can be discarded");
+    return kInternalError;
+  }
+  v8::Isolate::Scope iscope(st->isolate);
+  st->named.back().Reset();
+  st->named.pop_back();
+  return kOk;
+  PS_GUARD_END(out)
+}
+
+// Warm pass: deserializes the `count` named contexts of the base blob
+// (Context::FromSnapshot) so CreateBlob adds them again, in the same order.
+int v8__SnapshotCreator__AdoptContexts(PsState* st, uint32_t count, PsBuf* out) {
+  PS_GUARD_BEGIN
+  if (st->built || st->existing_blob.data == nullptr || !st->named.empty()) {
+    SetInternal(out, "contexts can only be adopted from the base blob by a fresh warm-pass creator");
+    return kInternalError;
+  }
+  v8::Isolate* isolate = st->isolate;
+  v8::Isolate::Scope iscope(isolate);
+  for (uint32_t i = 0; i < count; i++) {
+    v8::HandleScope hs(isolate);
+    v8::Local<v8::Context> ctx;
+    if (!v8::Context::FromSnapshot(isolate, i).ToLocal(&ctx)) {
+      for (auto& n : st->named) n.Reset();
+      st->named.clear();
+      SetInternal(out, "the cold blob has no context at index " + std::to_string(i) +
+                           " (expected " + std::to_string(count) + " named contexts)");
+      return kInternalError;
+    }
+    // Deserialized in a SnapshotCreator: no Error.stackTraceLimit, no stubs, no guards.
+    st->named.emplace_back();
+    st->named.back().context.Reset(isolate, ctx);
+  }
+  return kOk;
   PS_GUARD_END(out)
 }
 
@@ -960,23 +1095,23 @@ int v8__SnapshotCreator__WarmUp(PsState* st, const char* name, size_t name_len, 
     v8::Local<v8::Context> ctx = v8::Context::New(isolate);
     st->context.Reset(isolate, ctx);
     v8::Context::Scope cscope(ctx);
-    PrepareBuilderContext(st, ctx);  // stacks for warm-up errors; the context is discarded
+    PrepareBuilderContext(isolate, ctx, &st->guards);  // stacks for warm-up errors; discarded
   }
-  int status = RunScript(st, name, name_len, src, src_len, out);
+  int status = RunScript(st, kDefaultContext, name, name_len, src, src_len, out);
   {
     v8::Isolate::Scope iscope(isolate);
     v8::HandleScope hs(isolate);
     // Deserialized in a SnapshotCreator: has no Error.stackTraceLimit, nothing to strip.
-    st->error_ctor.Reset();
-    st->guarded.clear();  // the throw-away context is discarded with its stubs
+    st->guards.Reset();  // the throw-away context is discarded with its stubs
     st->context.Reset(isolate, v8::Context::New(isolate));
   }
   return status;
   PS_GUARD_END(out)
 }
 
-// Sets the default context, creates the blob and hands it back as new[]-allocated bytes
-// (free with v8__StartupData__Delete). The state is spent afterwards (delete it).
+// Sets the default context, adds the named contexts in index order, creates the blob and
+// hands it back as new[]-allocated bytes (free with v8__StartupData__Delete). The state is
+// spent afterwards (delete it).
 int v8__SnapshotCreator__CreateBlob(PsState* st, int keep_code, const uint8_t** data,
                                     size_t* len, PsBuf* out) {
   PS_GUARD_BEGIN
@@ -988,17 +1123,44 @@ int v8__SnapshotCreator__CreateBlob(PsState* st, int keep_code, const uint8_t** 
   v8::Isolate::Scope iscope(isolate);
   {
     v8::HandleScope hs(isolate);
-    v8::Local<v8::Context> ctx = st->context.Get(isolate);
-    v8::Context::Scope cscope(ctx);
+    // Undo every context's setup guards first, so that a failure leaves V8 untouched (the
+    // state can still be deleted, which makes and discards a blob of its own).
     std::string error;
-    if (!StripBuilderContext(st, ctx, &error)) {
-      out->bytes = error;
-      return kInternalError;
+    {
+      v8::Local<v8::Context> ctx = st->context.Get(isolate);
+      v8::Context::Scope cscope(ctx);
+      if (!StripBuilderContext(isolate, ctx, &st->guards, &error)) {
+        out->bytes = error;
+        return kInternalError;
+      }
     }
-    st->creator->SetDefaultContext(ctx);
+    for (size_t i = 0; i < st->named.size(); i++) {
+      v8::Local<v8::Context> ctx = st->named[i].context.Get(isolate);
+      v8::Context::Scope cscope(ctx);
+      if (!StripBuilderContext(isolate, ctx, &st->named[i].guards, &error)) {
+        out->bytes = "named context " + std::to_string(i) + ": " + error;
+        return kInternalError;
+      }
+    }
+    st->creator->SetDefaultContext(st->context.Get(isolate));
+    for (size_t i = 0; i < st->named.size(); i++) {
+      size_t index = st->creator->AddContext(st->named[i].context.Get(isolate));
+      if (index != i) {
+        // Not reachable with this shim (it adds every context here, in order); refusing is
+        // still better than a blob whose indices disagree with the envelope.
+        out->bytes = "V8 gave named context " + std::to_string(i) + " the index " +
+                     std::to_string(index);
+        st->ResetContexts();
+        st->built = true;
+        v8::StartupData blob =
+            st->creator->CreateBlob(v8::SnapshotCreator::FunctionCodeHandling::kClear);
+        delete[] blob.data;
+        return kInternalError;
+      }
+    }
   }
-  // No global handle may be alive at CreateBlob.
-  st->context.Reset();
+  // No global handle may be alive at CreateBlob (the creator holds its own).
+  st->ResetContexts();
   st->built = true;
   v8::StartupData blob = st->creator->CreateBlob(
       keep_code ? v8::SnapshotCreator::FunctionCodeHandling::kKeep
@@ -1029,17 +1191,13 @@ void v8__SnapshotCreator__Delete(PsState* st) {
           v8::HandleScope hs(isolate);
           st->creator->SetDefaultContext(v8::Context::New(isolate));
         }
-        st->error_ctor.Reset();
-        st->guarded.clear();
-        st->context.Reset();
+        st->ResetContexts();
         st->built = true;
         v8::StartupData blob =
             st->creator->CreateBlob(v8::SnapshotCreator::FunctionCodeHandling::kClear);
         delete[] blob.data;
       }
-      st->error_ctor.Reset();
-      st->guarded.clear();
-      st->context.Reset();
+      st->ResetContexts();
       delete st->creator;
     }
     delete[] st->existing_blob.data;
@@ -1053,8 +1211,9 @@ void v8__SnapshotCreator__Delete(PsState* st) {
 
 // Creates an isolate (from `blob` when non-null, else from V8's built-in snapshot) with
 // `count` native slots, and a context. Natives [installed_from, count) are installed on
-// __polysnap_natives (for a restored blob: those not in the blob's table). `blob` must stay
-// alive, unmoved, until v8__Isolate__Delete.
+// __polysnap_natives (for a restored blob: those not in the blob's table), here and in
+// every named context materialized later. `blob` must stay alive, unmoved, until
+// v8__Isolate__Delete.
 int v8__Isolate__NewFromSnapshot(const uint8_t* blob, size_t blob_len, uint32_t count,
                                  uint32_t installed_from, const uint8_t* names, size_t names_len,
                                  PsDispatchFn dispatch, void* dispatch_ctx, PsState** out_state,
@@ -1065,6 +1224,8 @@ int v8__Isolate__NewFromSnapshot(const uint8_t* blob, size_t blob_len, uint32_t 
   InitSlots(st.get(), count);
   st->dispatch = dispatch;
   st->dispatch_ctx = dispatch_ctx;
+  st->native_names.assign(reinterpret_cast<const char*>(names), names_len);
+  st->names_from = installed_from;
   st->allocator = v8::ArrayBuffer::Allocator::NewDefaultAllocator();
   v8::Isolate::CreateParams params;
   params.array_buffer_allocator = st->allocator;
@@ -1102,17 +1263,63 @@ int v8__Isolate__NewFromSnapshot(const uint8_t* blob, size_t blob_len, uint32_t 
   PS_GUARD_END(out)
 }
 
+// Makes context `index` current for RunScript: `index` < 0 is the default context, else
+// the snapshot's named context `index` (its AddContext index), deserialized with
+// Context::FromSnapshot on first entry and kept. The natives the blob's table lacks are
+// installed in it then. A missing index is an internal error (the Rust side checks names).
+int v8__Isolate__EnterContext(PsState* st, int64_t index, PsBuf* out) {
+  PS_GUARD_BEGIN
+  if (index < 0) {
+    st->current = kDefaultContext;
+    return kOk;
+  }
+  if (st->startup.data == nullptr) {
+    SetInternal(out, "this isolate was not restored from a snapshot: it has no named contexts");
+    return kInternalError;
+  }
+  size_t i = static_cast<size_t>(index);
+  if (i >= st->named.size()) st->named.resize(i + 1);
+  if (st->named[i].context.IsEmpty()) {
+    v8::Isolate* isolate = st->isolate;
+    v8::Isolate::Scope iscope(isolate);
+    v8::HandleScope hs(isolate);
+    v8::Local<v8::Context> ctx;
+    if (!v8::Context::FromSnapshot(isolate, i).ToLocal(&ctx)) {
+      SetInternal(out, "V8 found no context at index " + std::to_string(i) +
+                           " in the snapshot (Context::FromSnapshot returned nothing)");
+      return kInternalError;
+    }
+    if (st->names_from < st->slot_count) {
+      v8::Context::Scope cscope(ctx);
+      std::string error;
+      const uint8_t* names = reinterpret_cast<const uint8_t*>(st->native_names.data());
+      if (!InstallNatives(st, ctx, st->names_from, names, st->native_names.size(), &error)) {
+        SetInternal(out, error);
+        return kInternalError;
+      }
+    }
+    st->named[i].context.Reset(isolate, ctx);
+  }
+  st->current = index;
+  return kOk;
+  PS_GUARD_END(out)
+}
+
+// Runs a script in the current context (see v8__Isolate__EnterContext).
 int v8__Isolate__RunScript(PsState* st, const char* name, size_t name_len, const char* src,
                            size_t src_len, PsBuf* out) {
   PS_GUARD_BEGIN
-  return RunScript(st, name, name_len, src, src_len, out);
+  return RunScript(st, st->current, name, name_len, src, src_len, out);
   PS_GUARD_END(out)
 }
 
 void v8__Isolate__Delete(PsState* st) {
   if (st == nullptr) return;
   try {
-    st->context.Reset();
+    if (st->isolate != nullptr) {
+      v8::Isolate::Scope iscope(st->isolate);
+      st->ResetContexts();
+    }
     if (st->isolate != nullptr) st->isolate->Dispose();
     delete st->allocator;
     delete st;

@@ -17,10 +17,6 @@ pub struct V8;
 
 const GAPS: &[CapabilityGap] = &[
     CapabilityGap {
-        capability: Capabilities::NAMED_CONTEXTS,
-        reason: "backend-v8 snapshots the default context only",
-    },
-    CapabilityGap {
         capability: Capabilities::INTL,
         reason: "V8 10.2 aborts the process in CreateBlob on a reachable Intl object (ICU data behind Managed<> pointers); backend-v8 makes the Intl constructors throw during setup",
     },
@@ -39,6 +35,7 @@ impl Api for V8 {
 
     fn capabilities() -> Capabilities {
         Capabilities::WARM_CODE
+            | Capabilities::NAMED_CONTEXTS
             | Capabilities::DATA_VIEW
             | Capabilities::OBJECT_WRAP
             | Capabilities::EXACT_NUMBERS
@@ -93,12 +90,17 @@ impl snapshot_core::Builder for SnapshotBuilder {
     }
 
     fn capture(self, options: &CaptureOptions) -> Result<Captured, V8Error> {
+        let contexts = self.context_names().to_vec();
         let (payload, warm_code) = match &options.warmup {
             Some((name, source)) => (self.build_warm(name, source)?, true),
             None => (self.build(CodeHandling::Clear)?, false),
         };
         let raw_len = payload.len() as u64;
-        Ok(Captured { payload, encoding: PayloadEncoding::Raw, raw_len, warm_code, contexts: Vec::new() })
+        Ok(Captured { payload, encoding: PayloadEncoding::Raw, raw_len, warm_code, contexts })
+    }
+
+    fn add_context(&mut self, name: &str, scripts: &[(String, String)]) -> Result<(), ScriptError> {
+        SnapshotBuilder::add_context(self, name, scripts).map_err(script_error)
     }
 }
 
@@ -121,5 +123,9 @@ impl snapshot_core::Runtime for Runtime {
 
     fn restore(payload: SharedBytes, natives: &[&Native]) -> Result<Self, V8Error> {
         Runtime::from_blob(SnapshotBytes::from_owner(Arc::new(payload)), specs(natives)?)
+    }
+
+    fn enter_context(&mut self, name: Option<&str>) -> Result<(), ScriptError> {
+        Runtime::enter_context(self, name).map_err(|e| Box::new(e) as ScriptError)
     }
 }

@@ -27,7 +27,8 @@ pub enum CodeHandling {
 ///
 /// The context starts as a fresh V8 context plus `globalThis.__polysnap_natives`, a
 /// non-enumerable global holding one function per native keyed by its full dotted name.
-/// Run setup scripts with [`run_script`](Self::run_script), then consume the builder with
+/// Run setup scripts with [`run_script`](Self::run_script), optionally add named contexts
+/// with [`add_context`](Self::add_context), then consume the builder with
 /// [`build`](Self::build) or [`build_warm`](Self::build_warm). Dropping an unbuilt builder is
 /// safe (a blob is made from a fresh context and discarded: V8 aborts otherwise).
 ///
@@ -40,6 +41,8 @@ pub struct SnapshotBuilder {
     state: Option<NonNull<ffi::PsState>>,
     // Dropped after `state` is deleted (see Drop): the shim calls back into it.
     table: Option<Box<NativeTable>>,
+    // The named contexts' names, in the shim's (and V8's AddContext) index order.
+    contexts: Vec<String>,
     _not_send: PhantomData<*mut ()>,
 }
 
@@ -73,7 +76,12 @@ impl SnapshotBuilder {
                 buf.as_ptr(),
             )
         };
-        let builder = SnapshotBuilder { state: NonNull::new(state), table: Some(table), _not_send: PhantomData };
+        let builder = SnapshotBuilder {
+            state: NonNull::new(state),
+            table: Some(table),
+            contexts: Vec::new(),
+            _not_send: PhantomData,
+        };
         buf.check(status, "<snapshot creator>")?;
         if builder.state.is_none() {
             return Err(V8Error::Internal("the shim returned no snapshot creator".into()));
@@ -90,11 +98,18 @@ impl SnapshotBuilder {
     /// as unhandled rejections, are not reported), and returns the completion value
     /// converted (see [`crate::convert`]).
     pub fn run_script(&mut self, file_name: &str, source: &str) -> Result<HostValue, V8Error> {
+        self.run_in(-1, file_name, source)
+    }
+
+    /// Runs a script in the default context (`context` < 0) or named context `context`.
+    fn run_in(&mut self, context: i64, file_name: &str, source: &str) -> Result<HostValue, V8Error> {
         let buf = Buf::new()?;
-        // SAFETY: the state is live; the strings are valid for the call (V8 copies them).
+        // SAFETY: the state is live; the strings are valid for the call (V8 copies them);
+        // the shim checks that `context` names an existing context.
         let status = unsafe {
             ffi::v8__SnapshotCreator__RunScript(
                 self.state(),
+                context,
                 file_name.as_ptr() as *const c_char,
                 file_name.len(),
                 source.as_ptr() as *const c_char,
@@ -104,6 +119,53 @@ impl SnapshotBuilder {
         };
         buf.check(status, file_name)?;
         convert::decode(buf.bytes())
+    }
+
+    /// Adds a named context, captured beside the default one and restored by name with
+    /// [`Runtime::enter_context`](crate::Runtime::enter_context).
+    ///
+    /// The context starts like the default one (a fresh V8 context with
+    /// `__polysnap_natives`, the same setup-time restrictions) and shares nothing with it
+    /// but the isolate; `scripts` (file name, source) run in it in order. Scripts run later
+    /// with [`run_script`](Self::run_script) still run in the default context.
+    ///
+    /// All or nothing: when a script throws, the context is discarded (not captured) and the
+    /// error returned. Fails without touching V8 when `name` is empty or already used.
+    pub fn add_context<N: AsRef<str>, S: AsRef<str>>(&mut self, name: &str, scripts: &[(N, S)]) -> Result<(), V8Error> {
+        if name.is_empty() || self.contexts.iter().any(|c| c == name) {
+            return Err(V8Error::InvalidInput {
+                expected: "a non-empty context name not used by another named context of this snapshot (give each \
+                           named context its own name)"
+                    .into(),
+                found: if name.is_empty() {
+                    "an empty name".into()
+                } else {
+                    format!("`{name}`, already added (named contexts so far: {})", self.contexts.join(", "))
+                },
+            });
+        }
+        let buf = Buf::new()?;
+        let mut index = 0u32;
+        // SAFETY: the state is live; `index` and `buf` are valid out-pointers.
+        let status = unsafe { ffi::v8__SnapshotCreator__NewContext(self.state(), &mut index, buf.as_ptr()) };
+        buf.check(status, "<new context>")?;
+        for (file, source) in scripts {
+            if let Err(e) = self.run_in(i64::from(index), file.as_ref(), source.as_ref()) {
+                let buf = Buf::new()?;
+                // SAFETY: the state is live; `index` is the context just made, the last one.
+                let status = unsafe { ffi::v8__SnapshotCreator__DiscardContext(self.state(), index, buf.as_ptr()) };
+                buf.check(status, "<discard context>")?;
+                return Err(e);
+            }
+        }
+        debug_assert_eq!(index as usize, self.contexts.len(), "the shim's index order is ours");
+        self.contexts.push(name.to_owned());
+        Ok(())
+    }
+
+    /// The named contexts added so far, in index order.
+    pub fn context_names(&self) -> &[String] {
+        &self.contexts
     }
 
     /// The ids of the natives, in external-reference-table order.
@@ -152,7 +214,7 @@ impl SnapshotBuilder {
         let payload = self.raw_blob(code)?;
         let table = self.table.as_ref().expect("a live builder always has a table");
         let natives: Vec<_> = table.natives.iter().map(|n| (n.id, n.name.as_str())).collect();
-        Ok(envelope::wrap(&payload, &natives))
+        Ok(envelope::wrap(&payload, &natives, &self.contexts))
     }
 
     /// Makes a snapshot with warm code but without warm state.
@@ -165,12 +227,29 @@ impl SnapshotBuilder {
     ///
     /// Everything the warm-up does to JavaScript state (globals, mutated objects) is
     /// discarded; what it does to host state through natives is not (natives run for real).
+    ///
+    /// Named contexts come along: the second creator deserializes them from the cold blob
+    /// (`Context::FromSnapshot`) and adds them again, in the same order, unchanged. The
+    /// warm-up runs in (a copy of) the default context only, so it compiles what the default
+    /// context's code calls; code only a named context runs stays lazy.
     pub fn build_warm(mut self, file_name: &str, warm_up: &str) -> Result<Vec<u8>, V8Error> {
         let cold = self.raw_blob(CodeHandling::Clear)?;
         self.delete_state();
         let table = self.table.take().expect("a live builder always has a table");
-        let warm = Self::create(table, Some(&cold))?;
+        let contexts = std::mem::take(&mut self.contexts);
+        let mut warm = Self::create(table, Some(&cold))?;
         drop(cold);
+        if !contexts.is_empty() {
+            let buf = Buf::new()?;
+            let count = u32::try_from(contexts.len()).map_err(|_| V8Error::InvalidInput {
+                expected: "fewer than 2^32 named contexts".into(),
+                found: format!("{} named contexts", contexts.len()),
+            })?;
+            // SAFETY: the state is live, made from the cold blob, and has no named contexts.
+            let status = unsafe { ffi::v8__SnapshotCreator__AdoptContexts(warm.state(), count, buf.as_ptr()) };
+            buf.check(status, "<warm pass: named contexts>")?;
+            warm.contexts = contexts;
+        }
         let buf = Buf::new()?;
         // SAFETY: the state is live; the strings are valid for the call.
         let status = unsafe {
@@ -196,6 +275,9 @@ impl Drop for SnapshotBuilder {
 
 impl std::fmt::Debug for SnapshotBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SnapshotBuilder").field("natives", &self.native_ids()).finish_non_exhaustive()
+        f.debug_struct("SnapshotBuilder")
+            .field("natives", &self.native_ids())
+            .field("contexts", &self.contexts)
+            .finish_non_exhaustive()
     }
 }

@@ -8,13 +8,15 @@
 //!
 //! ```text
 //! 0   8  magic "PSV8SNAP"
-//! 8   4  format version (1), u32 LE
+//! 8   4  format version (2), u32 LE
 //! 12  4  header length H (multiple of 16), u32 LE
 //! 16  8  payload length, u64 LE
 //! 24  8  payload checksum (shim's 64-bit multiply-xorshift), u64 LE
 //! 32  4+n  build identity (u32 length, UTF-8), see build_identity()
 //! ..  native table: u32 count, then per native in table order: StableId hash (u64 LE),
 //!         name (u32 length, UTF-8)
+//! ..  named contexts (version 2): u32 count, then per context in V8's `AddContext` index
+//!         order (the index `Context::FromSnapshot` takes): name (u32 length, UTF-8)
 //! ..  zero padding to H
 //! H   payload: V8 StartupData bytes
 //! ```
@@ -26,7 +28,9 @@ use crate::ffi;
 use crate::platform::build_identity;
 
 const MAGIC: &[u8; 8] = b"PSV8SNAP";
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
+/// Version 1 had no named-context list (it reads as having none).
+const VERSION_WITHOUT_CONTEXTS: u32 = 1;
 
 /// What a blob's envelope records.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,6 +39,9 @@ pub struct BlobHeader {
     pub identity: String,
     /// The natives of its external-reference table, in table order.
     pub natives: Vec<StableId>,
+    /// The names of its named contexts, in V8's `AddContext` index order (position `i` is
+    /// restored with `Context::FromSnapshot(isolate, i)`).
+    pub contexts: Vec<String>,
     /// Byte offset of V8's startup data inside the blob.
     pub payload_offset: usize,
     /// Length of V8's startup data.
@@ -48,8 +55,8 @@ fn checksum(bytes: &[u8]) -> u64 {
     unsafe { ffi::v8__Blob__Checksum(bytes.as_ptr(), bytes.len()) }
 }
 
-/// Wraps V8's startup data.
-pub(crate) fn wrap(payload: &[u8], natives: &[(StableId, &str)]) -> Vec<u8> {
+/// Wraps V8's startup data; `contexts` are the named contexts' names in index order.
+pub(crate) fn wrap(payload: &[u8], natives: &[(StableId, &str)], contexts: &[String]) -> Vec<u8> {
     let identity = build_identity().as_bytes();
     let mut head = Vec::with_capacity(64 + identity.len() + 8 * natives.len());
     head.extend_from_slice(MAGIC);
@@ -62,6 +69,11 @@ pub(crate) fn wrap(payload: &[u8], natives: &[(StableId, &str)]) -> Vec<u8> {
     head.extend_from_slice(&(natives.len() as u32).to_le_bytes());
     for (id, name) in natives {
         head.extend_from_slice(&id.hash().to_le_bytes());
+        head.extend_from_slice(&(name.len() as u32).to_le_bytes());
+        head.extend_from_slice(name.as_bytes());
+    }
+    head.extend_from_slice(&(contexts.len() as u32).to_le_bytes());
+    for name in contexts {
         head.extend_from_slice(&(name.len() as u32).to_le_bytes());
         head.extend_from_slice(name.as_bytes());
     }
@@ -80,8 +92,9 @@ fn bad(expected: &str, found: impl Into<String>) -> V8Error {
     V8Error::BadBlob { expected: expected.into(), found: found.into() }
 }
 
-/// Reads a blob's envelope (magic, version, lengths, identity, native table) without
-/// checking the identity or the checksum.
+/// Reads a blob's envelope (magic, version, lengths, identity, native table, named
+/// contexts) without checking the identity or the checksum. Reads format versions 1 (no
+/// named contexts) and 2.
 pub fn read_header(blob: &[u8]) -> Result<BlobHeader, V8Error> {
     if blob.len() < 32 || &blob[..8] != MAGIC {
         let shown: Vec<u8> = blob.iter().take(8).copied().collect();
@@ -93,8 +106,11 @@ pub fn read_header(blob: &[u8]) -> Result<BlobHeader, V8Error> {
     let u32_at = |o: usize| u32::from_le_bytes(blob[o..o + 4].try_into().expect("4 bytes"));
     let u64_at = |o: usize| u64::from_le_bytes(blob[o..o + 8].try_into().expect("8 bytes"));
     let version = u32_at(8);
-    if version != VERSION {
-        return Err(bad(&format!("envelope format version {VERSION}"), format!("version {version}")));
+    if version != VERSION && version != VERSION_WITHOUT_CONTEXTS {
+        return Err(bad(
+            &format!("envelope format version {VERSION_WITHOUT_CONTEXTS} or {VERSION}"),
+            format!("version {version}"),
+        ));
     }
     let h = u32_at(12) as usize;
     let payload_len = u64_at(16);
@@ -130,7 +146,24 @@ pub fn read_header(blob: &[u8]) -> Result<BlobHeader, V8Error> {
         }
         natives.push(StableId::with_interned_name(name));
     }
-    Ok(BlobHeader { identity, natives, payload_offset: h, payload_len: payload_len as usize, checksum })
+    let mut contexts = Vec::new();
+    if version >= VERSION {
+        let count = u32::from_le_bytes(take(&mut pos, 4)?.try_into().expect("4 bytes")) as usize;
+        if count > (h - pos) / 4 {
+            return Err(bad("a named-context count that fits the header", count.to_string()));
+        }
+        contexts.reserve(count);
+        for _ in 0..count {
+            let len = u32::from_le_bytes(take(&mut pos, 4)?.try_into().expect("4 bytes")) as usize;
+            let name =
+                std::str::from_utf8(take(&mut pos, len)?).map_err(|_| bad("UTF-8 context names", "invalid UTF-8"))?;
+            if name.is_empty() || contexts.iter().any(|c| c == name) {
+                return Err(bad("distinct, non-empty context names", format!("{name:?} after {contexts:?}")));
+            }
+            contexts.push(name.to_owned());
+        }
+    }
+    Ok(BlobHeader { identity, natives, contexts, payload_offset: h, payload_len: payload_len as usize, checksum })
 }
 
 /// Reads the envelope and checks everything V8 would otherwise abort on: build identity,

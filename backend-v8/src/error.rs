@@ -63,6 +63,14 @@ pub enum V8Error {
         /// The id it carried.
         found: StableId,
     },
+    /// A named context was asked for that the snapshot does not have.
+    #[error("no named context `{name}` in this runtime: expected one of the snapshot's named contexts ({}); enter one of those, or None for the default context, or add the context when making the snapshot", list_contexts(.available))]
+    UnknownContext {
+        /// The name asked for.
+        name: String,
+        /// The named contexts the snapshot has, in index order.
+        available: Vec<String>,
+    },
     /// An argument could not be handed to V8.
     #[error("invalid input: expected {expected}, found {found}")]
     InvalidInput {
@@ -77,4 +85,12 @@ pub enum V8Error {
     /// The shim or V8 failed in a way that is not a JavaScript exception.
     #[error("V8 shim failure: {0}")]
     Internal(String),
+}
+
+fn list_contexts(names: &[String]) -> String {
+    if names.is_empty() {
+        "it has none: a fresh runtime, or a snapshot made without named contexts".to_owned()
+    } else {
+        names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
+    }
 }

@@ -70,15 +70,25 @@ extern "C" {
         state: *mut *mut PsState,
         out: *mut PsBuf,
     ) -> c_int;
-    /// Runs a classic script in the creator's context and drains microtasks.
+    /// Runs a classic script in the creator's default context (`context` < 0) or in its
+    /// named context `context`, and drains microtasks.
     pub fn v8__SnapshotCreator__RunScript(
         state: *mut PsState,
+        context: i64,
         name: *const c_char,
         name_len: usize,
         src: *const c_char,
         src_len: usize,
         out: *mut PsBuf,
     ) -> c_int;
+    /// Creates a named context (setup guards, natives installed) and writes its index,
+    /// which becomes its `AddContext` index when the blob is made.
+    pub fn v8__SnapshotCreator__NewContext(state: *mut PsState, index: *mut u32, out: *mut PsBuf) -> c_int;
+    /// Drops the last named context (`index` must be the last one), so it is not captured.
+    pub fn v8__SnapshotCreator__DiscardContext(state: *mut PsState, index: u32, out: *mut PsBuf) -> c_int;
+    /// In a warm-pass creator (made from a base blob, no named contexts yet): deserializes
+    /// the base blob's `count` named contexts so the blob is made with them again.
+    pub fn v8__SnapshotCreator__AdoptContexts(state: *mut PsState, count: u32, out: *mut PsBuf) -> c_int;
     /// Runs a warm-up script in a throw-away context, then switches to a fresh context.
     pub fn v8__SnapshotCreator__WarmUp(
         state: *mut PsState,
@@ -88,7 +98,8 @@ extern "C" {
         src_len: usize,
         out: *mut PsBuf,
     ) -> c_int;
-    /// Sets the default context and creates the blob (`keep_code` != 0: keep compiled code).
+    /// Sets the default context, adds the named contexts in index order and creates the
+    /// blob (`keep_code` != 0: keep compiled code).
     pub fn v8__SnapshotCreator__CreateBlob(
         state: *mut PsState,
         keep_code: c_int,
@@ -114,7 +125,10 @@ extern "C" {
         state: *mut *mut PsState,
         out: *mut PsBuf,
     ) -> c_int;
-    /// Runs a classic script in the isolate's context and drains microtasks.
+    /// Makes context `index` current (< 0: the default context; else the snapshot's named
+    /// context `index`, deserialized on first entry and kept).
+    pub fn v8__Isolate__EnterContext(state: *mut PsState, index: i64, out: *mut PsBuf) -> c_int;
+    /// Runs a classic script in the isolate's current context and drains microtasks.
     pub fn v8__Isolate__RunScript(
         state: *mut PsState,
         name: *const c_char,

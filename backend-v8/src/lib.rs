@@ -2,10 +2,12 @@
 //! small C++ shim (`shim/shim.cc`) and a safe Rust layer.
 //!
 //! * [`SnapshotBuilder`] — a `v8::SnapshotCreator` isolate: install natives, run setup
-//!   scripts, [`build`](SnapshotBuilder::build) a blob (optionally
+//!   scripts, add [named contexts](SnapshotBuilder::add_context),
+//!   [`build`](SnapshotBuilder::build) a blob (optionally
 //!   [warm](SnapshotBuilder::build_warm): compiled code kept, warm-up state discarded).
 //! * [`Runtime`] — an isolate restored from such a blob ([`Runtime::from_blob`]) or fresh
-//!   ([`Runtime::fresh`]); run scripts, get [`HostValue`](snapshot_core::HostValue)s back.
+//!   ([`Runtime::fresh`]); run scripts in its default context or a
+//!   [named one](Runtime::enter_context), get [`HostValue`](snapshot_core::HostValue)s back.
 //! * [`convert`] — how JavaScript values map to `HostValue`.
 //! * [`envelope`] — the header around every blob, checked before V8 sees a byte.
 //! * [`v8_version`], [`build_identity`] — for container headers.
@@ -29,15 +31,30 @@
 //! envelope records the table's ids in order, and [`Runtime::from_blob`] rebuilds the table
 //! in that order by id, so callers cannot pass a wrong order.
 //!
+//! # Named contexts
+//!
+//! [`SnapshotBuilder::add_context`] makes a second (third, …) V8 context in the creator's
+//! isolate, set up like the default one (natives, setup-time guards) and run its scripts
+//! there; `build` passes the default context to `SetDefaultContext` and the named ones to
+//! `AddContext` in the order they were added, which is the index `Context::FromSnapshot`
+//! takes. The envelope records the names in that order, so a restored [`Runtime`] maps a
+//! name to its index by itself; [`Runtime::enter_context`] deserializes the context on first
+//! entry and keeps it. The contexts share the isolate (and its heap, microtask queue and
+//! natives' host state) and nothing else: each has its own global object and builtins. The
+//! warm-code recipe carries them through its second pass (`Context::FromSnapshot` inside
+//! the second creator, then `AddContext` again); the warm-up runs in a copy of the default
+//! context only.
+//!
 //! # Hazards made unreachable
 //!
 //! V8 aborts the process (nothing to catch) on: restoring without the table or with a
 //! different one; an unknown native pointer while creating; a blob from another build;
 //! global handles alive at `CreateBlob`; a `SnapshotCreator` dropped without `CreateBlob`.
 //! This crate always passes the table and rebuilds it from the blob's record, creates
-//! native pointers only from its own slots, checks identity + checksum + V8's version check
-//! before restoring, holds no global handles at `CreateBlob`, and makes-and-discards a blob
-//! when an unbuilt builder is dropped. The blob memory lives as long as the [`Runtime`].
+//! native pointers only from its own slots (in named contexts too), checks identity +
+//! checksum + V8's version check before restoring, holds no global handles at `CreateBlob`
+//! (the named contexts' handles are dropped once `AddContext` has them), and
+//! makes-and-discards a blob when an unbuilt builder is dropped. The blob memory lives as long as the [`Runtime`].
 //! JavaScript exceptions and C++ exceptions never cross the FFI boundary; Rust panics in
 //! natives are caught and thrown into JavaScript as `Error`s.
 //!

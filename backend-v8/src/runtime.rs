@@ -63,7 +63,8 @@ impl fmt::Debug for SnapshotBytes {
     }
 }
 
-/// A V8 isolate with one context, restored from a snapshot or fresh.
+/// A V8 isolate restored from a snapshot or fresh: its default context, plus the snapshot's
+/// named contexts (see [`enter_context`](Self::enter_context)).
 ///
 /// Not `Send`: a V8 isolate belongs to the thread that made it.
 pub struct Runtime {
@@ -72,6 +73,9 @@ pub struct Runtime {
     table: Box<NativeTable>,
     // V8 reads from this memory for the isolate's whole life.
     blob: Option<SnapshotBytes>,
+    // The snapshot's named contexts in index order, and which one scripts run in.
+    contexts: Vec<String>,
+    current: Option<usize>,
     _not_send: PhantomData<*mut ()>,
 }
 
@@ -112,7 +116,9 @@ impl Runtime {
         }
         let table = NativeTable::new(ordered)?;
         let (ptr, len) = (payload.as_ptr(), payload.len());
-        Self::create(table, Some((ptr, len)), in_blob as u32, Some(blob.clone()))
+        let mut runtime = Self::create(table, Some((ptr, len)), in_blob as u32, Some(blob.clone()))?;
+        runtime.contexts = header.contexts;
+        Ok(runtime)
     }
 
     /// A runtime without a snapshot (V8's built-in one only), with `natives` installed on
@@ -156,12 +162,13 @@ impl Runtime {
             buf.check(status, "<isolate>")?;
             return Err(V8Error::Internal("the shim returned no isolate".into()));
         };
-        let runtime = Runtime { state, table, blob, _not_send: PhantomData };
+        let runtime = Runtime { state, table, blob, contexts: Vec::new(), current: None, _not_send: PhantomData };
         buf.check(status, "<isolate>")?;
         Ok(runtime)
     }
 
-    /// Runs `source` as a classic script (one global scope shared by all scripts), drains
+    /// Runs `source` as a classic script in the current context (one global scope shared by
+    /// all scripts of that context; see [`enter_context`](Self::enter_context)), drains
     /// the microtask queue (exceptions thrown by microtasks, such as unhandled rejections,
     /// are not reported), and returns the completion value converted (see
     /// [`crate::convert`]).
@@ -180,6 +187,49 @@ impl Runtime {
         };
         buf.check(status, file_name)?;
         convert::decode(buf.bytes())
+    }
+
+    /// Makes `name`d context current for [`run_script`](Self::run_script) and
+    /// [`eval`](Self::eval); `None` goes back to the default context.
+    ///
+    /// A named context is one the snapshot's builder added with
+    /// [`SnapshotBuilder::add_context`](crate::SnapshotBuilder::add_context). It is
+    /// deserialized (`Context::FromSnapshot`) on first entry and kept, with its state, for
+    /// later entries; natives passed at restore that the snapshot's table lacks are installed
+    /// on its `__polysnap_natives` then. An unknown name is [`V8Error::UnknownContext`],
+    /// listing the names the snapshot has (a fresh runtime has none), and leaves the current
+    /// context unchanged.
+    pub fn enter_context(&mut self, name: Option<&str>) -> Result<(), V8Error> {
+        let index = match name {
+            None => None,
+            Some(name) => match self.contexts.iter().position(|c| c == name) {
+                Some(i) => Some(i),
+                None => {
+                    return Err(V8Error::UnknownContext { name: name.to_owned(), available: self.contexts.clone() })
+                }
+            },
+        };
+        let raw = match index {
+            None => -1,
+            Some(i) => i64::try_from(i).map_err(|_| V8Error::Internal(format!("context index {i} out of range")))?,
+        };
+        let buf = Buf::new()?;
+        // SAFETY: the state is live; `raw` is -1 or the index of a named context the blob's
+        // envelope lists (the shim also checks V8 has it).
+        let status = unsafe { ffi::v8__Isolate__EnterContext(self.state.as_ptr(), raw, buf.as_ptr()) };
+        buf.check(status, name.unwrap_or("<default context>"))?;
+        self.current = index;
+        Ok(())
+    }
+
+    /// The snapshot's named contexts, in index order (empty for a fresh runtime).
+    pub fn context_names(&self) -> &[String] {
+        &self.contexts
+    }
+
+    /// The named context scripts run in now (`None`: the default context).
+    pub fn current_context(&self) -> Option<&str> {
+        self.current.map(|i| self.contexts[i].as_str())
     }
 
     /// Evaluates `source` as a script named `<eval>` and returns its value.
@@ -216,6 +266,8 @@ impl fmt::Debug for Runtime {
         f.debug_struct("Runtime")
             .field("natives", &self.table.ids())
             .field("snapshot", &self.blob)
+            .field("contexts", &self.contexts)
+            .field("current", &self.current_context())
             .finish_non_exhaustive()
     }
 }

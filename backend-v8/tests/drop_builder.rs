@@ -12,10 +12,9 @@ fn dropping_unbuilt_builders_does_not_abort() {
 }
 
 #[test]
+#[ignore = "child process of another test; runs only when re-executed by it"]
 fn child_drop() {
-    if !common::is_child("drop") {
-        return;
-    }
+    common::require_child("drop");
     // Fresh, after running scripts (natives, functions, typed arrays), after an exception.
     drop(SnapshotBuilder::new(vec![]).unwrap());
     let mut b = SnapshotBuilder::new(vec![NativeSpec::new("d.n", |_| Ok(HostValue::Null))]).unwrap();

@@ -85,10 +85,9 @@ fn check(rt: &mut Runtime, what: &str, expr: &str) {
 }
 
 #[test]
+#[ignore = "child process of another test; runs only when re-executed by it"]
 fn child_restore() {
-    if !common::is_child("restore") {
-        return;
-    }
+    common::require_child("restore");
     let path = std::env::var(BLOB_ENV).unwrap();
     let blob = std::fs::read(path).unwrap();
     // Different host state in this process: the restored functions must reach it.

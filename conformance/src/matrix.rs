@@ -11,7 +11,8 @@ use crate::scenario::Scenario;
 /// The outcome of one scenario on one engine.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
-    /// Restored == fresh == expected (or the expected refusal happened).
+    /// Restored == fresh == expected (or the expected refusal happened); for a scenario
+    /// with `differential = false`, restored == expected.
     Pass,
     /// Anything else, with what differed.
     Fail(String),
@@ -151,20 +152,28 @@ impl Runner {
         if !restored.ok {
             return (Outcome::Fail(format!("restore: {}", restored.text)), None);
         }
-        let fresh = self.step(&["fresh", "--engine", &engine_arg, "--scenario", &scenario_arg]);
-        if !fresh.ok {
-            return (Outcome::Fail(format!("fresh: {}", fresh.text)), Some(restored.text));
-        }
-        let outcome = if restored.text != fresh.text {
-            Outcome::Fail(format!("restored {} != fresh {}", restored.text, fresh.text))
-        } else {
-            match expected {
-                Some(Some(expected)) if expected != restored.text => {
-                    Outcome::Fail(format!("restored and fresh {} != expected {expected}", restored.text))
-                }
-                Some(None) => Outcome::Fail(format!("no expected output recorded; both gave {}", restored.text)),
-                Some(Some(_)) | None => Outcome::Pass,
+        // Differential scenarios: restored must equal fresh. The others have no fresh side.
+        let compared = if scenario.differential {
+            let fresh = self.step(&["fresh", "--engine", &engine_arg, "--scenario", &scenario_arg]);
+            if !fresh.ok {
+                return (Outcome::Fail(format!("fresh: {}", fresh.text)), Some(restored.text));
             }
+            if restored.text != fresh.text {
+                return (
+                    Outcome::Fail(format!("restored {} != fresh {}", restored.text, fresh.text)),
+                    Some(restored.text),
+                );
+            }
+            "restored and fresh"
+        } else {
+            "restored (not differential)"
+        };
+        let outcome = match expected {
+            Some(Some(expected)) if expected != restored.text => {
+                Outcome::Fail(format!("{compared} {} != expected {expected}", restored.text))
+            }
+            Some(None) => Outcome::Fail(format!("no expected output recorded; {compared} gave {}", restored.text)),
+            Some(Some(_)) | None => Outcome::Pass,
         };
         (outcome, Some(restored.text))
     }

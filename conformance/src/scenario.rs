@@ -1,5 +1,6 @@
 //! Scenarios as data: one TOML file each in `conformance/scenarios/`.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -56,6 +57,28 @@ pub struct Scenario {
     /// When given, restoring must fail with an error containing this text.
     #[serde(default)]
     pub expect_restore_error: Option<String>,
+    /// Named contexts captured beside the default one (capability `NAMED_CONTEXTS`): a table
+    /// name → setup script. Each runs, after the default context's setup, in a new context
+    /// of its own (with the natives, without the host runtime or the `snapshot` API); they
+    /// are added in name order. Needs `differential = false`: a fresh runtime has none.
+    #[serde(default)]
+    pub contexts: BTreeMap<String, String>,
+    /// The named context (a key of `contexts`) `check` and `after` run in after restore;
+    /// the default context when absent. main() and the host's event loop always run in the
+    /// default context.
+    #[serde(default)]
+    pub check_context: Option<String>,
+    /// Whether the scenario is differential (the default): its result restored must equal
+    /// its result fresh (setup and check in one runtime without a snapshot) and the recorded
+    /// expected output. `false` is for scenarios whose fresh side cannot be built (named
+    /// contexts exist only in snapshots): the fresh run is skipped and the restored result
+    /// must equal the recorded expected output alone.
+    #[serde(default = "differential_default")]
+    pub differential: bool,
+}
+
+fn differential_default() -> bool {
+    true
 }
 
 /// A file written by the runner.
@@ -113,6 +136,26 @@ impl Scenario {
         for flag in &scenario.requires {
             if snapshot_core::Capabilities::from_name(flag).is_none() {
                 return Err(invalid(format!("unknown capability `{flag}`")));
+            }
+        }
+        if let Some(name) = &scenario.check_context {
+            if !scenario.contexts.contains_key(name) {
+                let known: Vec<&str> = scenario.contexts.keys().map(String::as_str).collect();
+                return Err(invalid(format!(
+                    "check_context `{name}` is not one of `contexts` ({}); add it to `contexts` or remove check_context",
+                    if known.is_empty() { "none given".to_owned() } else { known.join(", ") }
+                )));
+            }
+        }
+        if !scenario.contexts.is_empty() {
+            if scenario.differential {
+                return Err(invalid(
+                    "`contexts` needs `differential = false`: a fresh runtime has no named contexts to compare with"
+                        .into(),
+                ));
+            }
+            if !scenario.required_capabilities().contains(snapshot_core::Capabilities::NAMED_CONTEXTS) {
+                return Err(invalid("`contexts` needs `requires = [\"NAMED_CONTEXTS\"]`".into()));
             }
         }
         Ok(scenario)

@@ -26,6 +26,14 @@ pub enum StepError {
         /// What it gave.
         found: HostValue,
     },
+    /// The step cannot run for this scenario.
+    #[error("scenario {scenario}: {message}")]
+    NotApplicable {
+        /// The scenario.
+        scenario: String,
+        /// Why.
+        message: String,
+    },
     /// Reading or damaging the snapshot file failed.
     #[error("scenario {scenario}: {message}")]
     Io {
@@ -87,8 +95,16 @@ fn setup_scripts(scenario: &Scenario, host: &Host) -> Vec<Script> {
 pub fn make<A: Api>(scenario: &Scenario, out: &Path) -> Result<(), StepError> {
     let mut host = host(scenario, &[])?;
     let scripts = setup_scripts(scenario, &host);
+    let contexts = scenario
+        .contexts
+        .iter()
+        .map(|(name, setup)| {
+            (name.clone(), vec![Script::new(format!("{}/contexts/{name}.js", scenario.name), setup.as_str())])
+        })
+        .collect();
     let options = MakeOptions {
         warmup: scenario.warmup.as_ref().map(|w| Script::new(format!("{}/warmup.js", scenario.name), w.as_str())),
+        contexts,
         ..MakeOptions::default()
     };
     let snapshot = polysnap::make_snapshot::<A>(&host.registry, &mut host.rehydrators, &scripts, &options)?;
@@ -112,8 +128,15 @@ pub fn restore<A: Api>(scenario: &Scenario, path: &Path) -> Result<String, StepE
 
 /// The same life cycle without the snapshot in the middle, in one runtime: snapshot API,
 /// setup, serialize callbacks, rehydrators' records saved and handed back, deserialize
-/// callbacks, main(), check. The restored result must equal this one.
+/// callbacks, main(), check. The restored result must equal this one. Refused for
+/// scenarios with `differential = false`.
 pub fn fresh<A: Api>(scenario: &Scenario) -> Result<String, StepError> {
+    if !scenario.differential {
+        return Err(StepError::NotApplicable {
+            scenario: scenario.name.clone(),
+            message: "not differential (`differential = false`): it has no fresh side to run".into(),
+        });
+    }
     let mut host = host(scenario, &[])?;
     let natives: Vec<&Native> = host.registry.natives().iter().collect();
     let mut runtime = A::Runtime::fresh(&natives).map_err(|e| polysnap::Error::engine(A::KIND, e))?;
@@ -129,10 +152,16 @@ pub fn fresh<A: Api>(scenario: &Scenario) -> Result<String, StepError> {
     check(scenario, &mut runtime)
 }
 
-fn check(scenario: &Scenario, runtime: &mut dyn ScriptHost) -> Result<String, StepError> {
+/// Runs the check (and `after`) in the scenario's `check_context`; the host's event loop in
+/// the default context, where the host runtime lives.
+fn check<R: Runtime>(scenario: &Scenario, runtime: &mut R) -> Result<String, StepError> {
+    let context = scenario.check_context.as_deref();
+    enter(runtime, context)?;
     let mut result = run(scenario, runtime, "check.js", &scenario.check)?;
     if scenario.host {
+        enter(runtime, None)?;
         polysnap::host::event_loop::run_until_idle(runtime)?;
+        enter(runtime, context)?;
     }
     if let Some(after) = &scenario.after {
         result = run(scenario, runtime, "after.js", after)?;
@@ -141,6 +170,11 @@ fn check(scenario: &Scenario, runtime: &mut dyn ScriptHost) -> Result<String, St
         HostValue::String(json) => Ok(json),
         found => Err(StepError::BadResult { scenario: scenario.name.clone(), found }),
     }
+}
+
+fn enter<R: Runtime>(runtime: &mut R, context: Option<&str>) -> Result<(), StepError> {
+    let engine = runtime.engine();
+    runtime.enter_context(context).map_err(|source| StepError::Polysnap(polysnap::Error::Engine { engine, source }))
 }
 
 fn run(scenario: &Scenario, runtime: &mut dyn ScriptHost, file: &str, source: &str) -> Result<HostValue, StepError> {

@@ -68,7 +68,10 @@ pub fn bench(args: &BenchArgs) -> Result<BenchReport, Failure> {
     let expr = format!("String(({}))", args.print.as_deref().unwrap_or("undefined"));
     let dir = tempfile::tempdir().map_err(|e| Failure::Unusable(format!("cannot create a temporary folder: {e}")))?;
     let result: Result<BenchReport, Error> = with_backend!(args.engine, |A| {
-        measure::<A>(&Plan { host: &host, scripts: &scripts, warmup: warmup.as_ref(), expr: &expr, runs: args.runs }, dir.path())
+        measure::<A>(
+            &Plan { host: &host, scripts: &scripts, warmup: warmup.as_ref(), expr: &expr, runs: args.runs },
+            dir.path(),
+        )
     });
     result.map_err(|e| Failure::from_error(e, &host))
 }

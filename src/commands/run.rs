@@ -38,11 +38,18 @@ pub fn run(args: &RunArgs) -> Result<Option<String>, Failure> {
     let result: Result<Option<String>, Error> = with_backend!(engine, |A| {
         restore::<A>(&file, &registry, &mut rehydrators).and_then(|mut runtime| {
             run_main(&mut runtime, &args.args)?;
-            if let Some(name) = &args.context {
-                snapshot_core::Runtime::enter_context(&mut runtime, Some(name))
-                    .map_err(|source| Error::Engine { engine, source })?;
-            }
-            after_restore(&mut runtime, &scripts, args.print.as_deref())
+            let Some(name) = &args.context else {
+                return after_restore(&mut runtime, &scripts, args.print.as_deref());
+            };
+            let enter = |runtime: &mut <A as snapshot_core::Api>::Runtime, name: Option<&str>| {
+                snapshot_core::Runtime::enter_context(runtime, name).map_err(|source| Error::Engine { engine, source })
+            };
+            enter(&mut runtime, Some(name))?;
+            let printed = run_scripts(&mut runtime, &scripts, args.print.as_deref())?;
+            // The host runtime (timers, the event loop) lives in the default context.
+            enter(&mut runtime, None)?;
+            event_loop::run_until_idle(&mut runtime)?;
+            Ok(printed)
         })
     });
     result.map_err(|e| Failure::from_error(e, &host))
@@ -50,6 +57,17 @@ pub fn run(args: &RunArgs) -> Result<Option<String>, Failure> {
 
 /// Scripts → `-p` → event loop, on any runtime (after main()).
 pub fn after_restore(
+    runtime: &mut dyn ScriptHost,
+    scripts: &[crate::Script],
+    print: Option<&str>,
+) -> Result<Option<String>, Error> {
+    let printed = run_scripts(runtime, scripts, print)?;
+    event_loop::run_until_idle(runtime)?;
+    Ok(printed)
+}
+
+/// Scripts → `-p` (printed to stdout), in the runtime's current context.
+fn run_scripts(
     runtime: &mut dyn ScriptHost,
     scripts: &[crate::Script],
     print: Option<&str>,
@@ -71,6 +89,5 @@ pub fn after_restore(
         }
         None => None,
     };
-    event_loop::run_until_idle(runtime)?;
     Ok(printed)
 }

@@ -65,7 +65,9 @@ pub fn temp_path(tag: &str) -> PathBuf {
 pub fn run_child(test_name: &str, env: &[(&str, &str)]) -> Output {
     let exe = std::env::current_exe().expect("test binary path");
     let mut cmd = Command::new(exe);
-    cmd.args([test_name, "--exact", "--nocapture", "--test-threads=1"]);
+    // Child entry points are `#[ignore]`d so that a normal run reports them as ignored,
+    // never as passed; the re-executed binary runs exactly the one asked for.
+    cmd.args([test_name, "--exact", "--ignored", "--nocapture", "--test-threads=1"]);
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -80,4 +82,5 @@ pub fn assert_child_ok(what: &str, out: &Output) {
     println!("--- {what}: child stdout ---\n{stdout}\n--- child stderr ---\n{stderr}");
     assert_eq!(out.status.signal(), None, "{what}: child killed by a signal");
     assert!(out.status.success(), "{what}: child failed with {:?}", out.status);
+    assert!(stdout.contains("test result: ok. 1 passed"), "{what}: the child ran no test (did the filter match?)");
 }

@@ -12,13 +12,21 @@ pub fn is_child(role: &str) -> bool {
     std::env::var(CHILD_ENV).map(|r| r == role).unwrap_or(false)
 }
 
+/// Panics unless this process is a child running `role` (child entry points are ignored
+/// tests; run by hand without their parent they fail rather than pass vacuously).
+pub fn require_child(role: &str) {
+    assert!(is_child(role), "runs only as the `{role}` child of its parent test, which sets {CHILD_ENV}");
+}
+
 /// Re-executes this test binary to run only `test_name` with `CHILD_ENV=role` and extra
 /// env vars; asserts it exited normally (not by a signal), successfully, and printed
 /// `CHILD-OK <role>`. Returns its stdout.
 pub fn run_child(test_name: &str, role: &str, envs: &[(&str, &str)]) -> String {
     let exe = std::env::current_exe().expect("current test binary");
     let mut cmd = Command::new(exe);
-    cmd.args([test_name, "--exact", "--nocapture", "--test-threads=1"]).env(CHILD_ENV, role);
+    // Child entry points are `#[ignore]`d so that a normal run reports them as ignored,
+    // never as passed; the re-executed binary runs exactly the one asked for.
+    cmd.args([test_name, "--exact", "--ignored", "--nocapture", "--test-threads=1"]).env(CHILD_ENV, role);
     for (k, v) in envs {
         cmd.env(k, v);
     }
