@@ -220,5 +220,11 @@ pub(crate) fn from_host(jsrt: &Jsrt, handles: &RefCell<Handles>, h: &HostValue) 
             expected: "a handle this runtime gave out",
             found: format!("handle {} (this runtime holds {})", handle.0, handles.borrow().len()),
         })?,
+        HostValue::Wrapped(w) => {
+            return Err(ChakraError::Conversion {
+                expected: "a value backend-chakra can create (wrapped objects are not implemented yet)",
+                found: format!("a wrapped `{}` numbered {}", w.type_id, w.handle),
+            })
+        }
     })
 }

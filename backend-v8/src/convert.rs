@@ -78,6 +78,12 @@ pub(crate) fn encode(value: &HostValue, out: &mut Vec<u8>) -> Result<(), V8Error
             out.push(HANDLE);
             out.extend_from_slice(&h.0.to_le_bytes());
         }
+        HostValue::Wrapped(w) => {
+            return Err(V8Error::InvalidInput {
+                expected: "a value backend-v8 can create (wrapped objects are not implemented yet)".into(),
+                found: format!("a wrapped `{}` numbered {}", w.type_id, w.handle),
+            })
+        }
     }
     Ok(())
 }

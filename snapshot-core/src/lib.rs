@@ -26,4 +26,4 @@ pub use id::{hash_name, StableId};
 pub use identity::{IdentityMap, IdentityTable};
 pub use registry::{reconcile, Extension, ExtraPolicy, Native, NativeKind, RefEntry, RefTable, Registry};
 pub use rehydrate::{Rehydrator, Rehydrators};
-pub use value::{HostCall, HostError, HostFunction, HostValue, JsException, OpaqueHandle};
+pub use value::{HostCall, HostError, HostFunction, HostValue, JsException, OpaqueHandle, Wrapped};

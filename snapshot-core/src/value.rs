@@ -30,6 +30,21 @@ pub enum HostValue {
     Object(Vec<(String, HostValue)>),
     /// An opaque handle to an engine object the host does not look inside.
     Handle(OpaqueHandle),
+    /// A native struct's JavaScript face (ObjectWrap): see [`Wrapped`].
+    Wrapped(Wrapped),
+}
+
+/// A native struct's JavaScript face (ObjectWrap). A host function that returns one gets a
+/// JS object the engine creates and scripts cannot look inside or forge; when that object
+/// comes back into a host function (as an argument or as `this`) it arrives as the same
+/// `Wrapped`. It carries the wrapped type and the number under which the host keeps the
+/// struct (see `polysnap::wrap::WrapStore`), and both survive a snapshot with the object.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Wrapped {
+    /// The wrapped native type (`fs.FileHandle`).
+    pub type_id: crate::StableId,
+    /// The number the host keeps the struct under.
+    pub handle: u64,
 }
 
 /// An engine object kept alive by a backend for the host, named by a number the backend gives.
