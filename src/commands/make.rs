@@ -40,11 +40,24 @@ pub fn make(args: &MakeArgs) -> Result<u64, Failure> {
     for (name, path) in &args.contexts {
         contexts.push((name.clone(), read_scripts(std::slice::from_ref(path))?));
     }
-    let options = MakeOptions { embed_names: args.embed_names, warmup, contexts };
+    let spinner = indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+    spinner.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {elapsed:>4} {msg}").expect("a valid progress template"),
+    );
+    spinner.enable_steady_tick(std::time::Duration::from_millis(100));
+    let shown = spinner.clone();
+    let progress: crate::pipeline::make::Progress = std::sync::Arc::new(move |step: &str| shown.set_message(step.to_owned()));
+    let options = MakeOptions { embed_names: args.embed_names, warmup, contexts, progress: Some(progress) };
     let snapshot: Result<_, crate::Error> =
         with_backend!(args.engine, |A| make_snapshot::<A>(&registry, &mut rehydrators, &scripts, &options));
-    let snapshot = snapshot.map_err(|e| Failure::from_error(e, &host))?;
-    write_snapshot(&args.output, &snapshot).map_err(|e| Failure::Unusable(e.to_string()))?;
+    let snapshot = snapshot.map_err(|e| {
+        spinner.finish_and_clear();
+        Failure::from_error(e, &host)
+    })?;
+    spinner.set_message(format!("writing {}", args.output.display()));
+    let written = write_snapshot(&args.output, &snapshot).map_err(|e| Failure::Unusable(e.to_string()));
+    spinner.finish_and_clear();
+    written?;
     Ok(file_len(&args.output))
 }
 

@@ -33,8 +33,11 @@ impl Script {
     }
 }
 
+/// Told each step of making a snapshot as it starts (`running setup.js`, `capturing the heap`).
+pub type Progress = std::sync::Arc<dyn Fn(&str) + Send + Sync>;
+
 /// How to make a snapshot.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct MakeOptions {
     /// Store the natives' names in the file (always on in debug builds).
     pub embed_names: bool,
@@ -43,6 +46,27 @@ pub struct MakeOptions {
     /// Named contexts to capture beside the default one (capability `NAMED_CONTEXTS`):
     /// each a name and the scripts that set it up.
     pub contexts: Vec<(String, Vec<Script>)>,
+    /// Told each step as it starts (the CLI shows it on a terminal).
+    pub progress: Option<Progress>,
+}
+
+impl std::fmt::Debug for MakeOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MakeOptions")
+            .field("embed_names", &self.embed_names)
+            .field("warmup", &self.warmup)
+            .field("contexts", &self.contexts)
+            .field("progress", &self.progress.is_some())
+            .finish()
+    }
+}
+
+impl MakeOptions {
+    fn step(&self, what: &str) {
+        if let Some(progress) = &self.progress {
+            progress(what);
+        }
+    }
 }
 
 /// Runs `scripts` in a fresh snapshot-making runtime of engine `A` with `registry`'s natives,
@@ -63,17 +87,20 @@ pub fn make_snapshot<A: Api>(
     let mut builder = A::Builder::new(&natives).map_err(engine_error)?;
     jsapi::install(&mut builder)?;
     for script in scripts {
+        options.step(&format!("running {}", script.name));
         builder.run_script(&script.name, &script.source).map_err(|source| Error::Engine { engine: A::KIND, source })?;
     }
     for (name, scripts) in &options.contexts {
         let scripts: Vec<(String, String)> = scripts.iter().map(|s| (s.name.clone(), s.source.clone())).collect();
         builder.add_context(name, &scripts).map_err(|source| Error::Engine { engine: A::KIND, source })?;
     }
+    options.step("running the serialize callbacks and rehydrators");
     jsapi::before_capture(&mut builder)?;
     let identities = jsapi::identities(&mut builder)?;
     IdentityTable::from_entries(&identities)?;
     let records = rehydrators.collect(&mut builder)?;
     let capture = CaptureOptions { warmup: options.warmup.as_ref().map(|w| (w.name.clone(), w.source.clone())) };
+    options.step(if capture.warmup.is_some() { "capturing the heap, then warming up its code" } else { "capturing the heap" });
     let captured = builder.capture(&capture).map_err(engine_error)?;
     let embed_names = options.embed_names || cfg!(debug_assertions);
     let names = if embed_names { names_of(&records, &identities) } else { Vec::new() };
