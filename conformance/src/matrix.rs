@@ -57,7 +57,27 @@ struct StepOutput {
 
 impl Runner {
     fn step(&self, args: &[&str]) -> StepOutput {
-        let output = match Command::new(&self.binary).args(args).output() {
+        self.step_with(args, false)
+    }
+
+    /// Runs a step; `on_tty` runs it on a pseudo-terminal (util-linux `script`), so that its
+    /// stdout is a terminal.
+    fn step_with(&self, args: &[&str], on_tty: bool) -> StepOutput {
+        let mut command = if on_tty {
+            let line = std::iter::once(self.binary.to_string_lossy().into_owned())
+                .chain(args.iter().map(|a| (*a).to_owned()))
+                .map(|a| format!("'{}'", a.replace('\'', "'\\''")))
+                .collect::<Vec<_>>()
+                .join(" ");
+            let mut script = Command::new("script");
+            script.args(["-qec", &line, "/dev/null"]);
+            script
+        } else {
+            let mut direct = Command::new(&self.binary);
+            direct.args(args);
+            direct
+        };
+        let output = match command.output() {
             Ok(output) => output,
             Err(e) => return StepOutput { ok: false, text: format!("cannot start {}: {e}", self.binary.display()) },
         };
@@ -119,7 +139,10 @@ impl Runner {
         let scenario_arg = path.to_string_lossy().into_owned();
         let snapshot = self.scratch.join(format!("{}-{engine}.psnap", scenario.name));
         let snapshot_arg = snapshot.to_string_lossy().into_owned();
-        let made = self.step(&["make", "--engine", &engine_arg, "--scenario", &scenario_arg, "--out", &snapshot_arg]);
+        let made = self.step_with(
+            &["make", "--engine", &engine_arg, "--scenario", &scenario_arg, "--out", &snapshot_arg],
+            scenario.make_on_tty,
+        );
         if let Some(error) = &scenario.expect_make_error {
             let outcome = if !made.ok && made.text.starts_with("exit 2:") && made.text.contains(error.as_str()) {
                 Outcome::Pass

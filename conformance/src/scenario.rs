@@ -48,6 +48,10 @@ pub struct Scenario {
     /// How to damage the snapshot file before restoring it.
     #[serde(default)]
     pub corrupt: Option<Corruption>,
+    /// Make the snapshot with stdout on a terminal (a pseudo-terminal), restore with it on
+    /// a pipe.
+    #[serde(default)]
+    pub make_on_tty: bool,
     /// When given, making the snapshot must fail with an error containing this text.
     #[serde(default)]
     pub expect_make_error: Option<String>,
