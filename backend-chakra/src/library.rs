@@ -86,11 +86,87 @@ pub fn library_identity(path: &Path) -> Result<String, ChakraError> {
     if let Some(id) = cache.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
         return Ok(id.clone());
     }
-    let mut file = std::fs::File::open(&key).map_err(|source| ChakraError::Io { path: key.clone(), source })?;
-    let mut hasher = Sha256::new();
-    std::io::copy(&mut file, &mut hasher).map_err(|source| ChakraError::Io { path: key.clone(), source })?;
-    let digest = hasher.finalize();
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    let hex = match identity_cache::lookup(&key) {
+        Some(hex) => hex,
+        None => {
+            let mut file = std::fs::File::open(&key).map_err(|source| ChakraError::Io { path: key.clone(), source })?;
+            let mut hasher = Sha256::new();
+            std::io::copy(&mut file, &mut hasher).map_err(|source| ChakraError::Io { path: key.clone(), source })?;
+            let hex: String = hasher.finalize().iter().map(|b| format!("{b:02x}")).collect();
+            identity_cache::store(&key, &hex);
+            hex
+        }
+    };
     cache.lock().unwrap_or_else(|p| p.into_inner()).insert(key, hex.clone());
     Ok(hex)
+}
+
+/// The library's SHA-256 remembered across processes (hashing 49 MB costs ~100 ms, most of
+/// a small restore), in `$XDG_CACHE_HOME/polysnap` (or `~/.cache/polysnap`), keyed by the
+/// file's path, device, inode, size and modification time: a library replaced in any way a
+/// package manager or a copy does gets a new key and is hashed again. A cache that cannot be
+/// read or written is simply not used.
+mod identity_cache {
+    use std::os::unix::fs::MetadataExt;
+    use std::path::{Path, PathBuf};
+
+    fn entry(library: &Path) -> Option<(PathBuf, String)> {
+        let meta = std::fs::metadata(library).ok()?;
+        let key = format!(
+            "{} {} {} {} {}.{}",
+            library.display(),
+            meta.dev(),
+            meta.ino(),
+            meta.size(),
+            meta.mtime(),
+            meta.mtime_nsec()
+        );
+        let dir = std::env::var_os("XDG_CACHE_HOME")
+            .map(PathBuf::from)
+            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?
+            .join("polysnap");
+        let name = format!("chakra-identity-{:016x}", xxhash_rust::xxh3::xxh3_64(key.as_bytes()));
+        Some((dir.join(name), key))
+    }
+
+    /// The remembered SHA-256, if the key still matches.
+    pub(super) fn lookup(library: &Path) -> Option<String> {
+        let (path, key) = entry(library)?;
+        let text = std::fs::read_to_string(path).ok()?;
+        let (stored_key, hex) = text.rsplit_once('\n')?;
+        (stored_key == key && hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit())).then(|| hex.to_owned())
+    }
+
+    /// Remembers the SHA-256 (best effort; written to a temporary file, then renamed).
+    pub(super) fn store(library: &Path, hex: &str) {
+        let Some((path, key)) = entry(library) else { return };
+        let Some(dir) = path.parent() else { return };
+        if std::fs::create_dir_all(dir).is_err() {
+            return;
+        }
+        let temp = path.with_extension(format!("tmp{}", std::process::id()));
+        if std::fs::write(&temp, format!("{key}\n{hex}")).is_ok() && std::fs::rename(&temp, &path).is_err() {
+            let _ = std::fs::remove_file(&temp);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::identity_cache;
+
+    #[test]
+    fn the_identity_cache_remembers_until_the_file_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        // Only this test reads XDG_CACHE_HOME in this test binary.
+        std::env::set_var("XDG_CACHE_HOME", dir.path().join("cache"));
+        let library = dir.path().join("libChakraCore.so");
+        std::fs::write(&library, b"first build").unwrap();
+        assert_eq!(identity_cache::lookup(&library), None);
+        let hex = "ab".repeat(32);
+        identity_cache::store(&library, &hex);
+        assert_eq!(identity_cache::lookup(&library), Some(hex));
+        std::fs::write(&library, b"another build!").unwrap();
+        assert_eq!(identity_cache::lookup(&library), None, "a changed file is hashed again");
+    }
 }

@@ -5,8 +5,10 @@
 //! cargo xtask test    set up, then every test, clippy and the docs
 //! cargo xtask demo    set up, then the main job on both engines
 //! cargo xtask conformance   the scenario × engine matrix, also written to docs/conformance.md
+//! cargo xtask bench [v8|chakra]   the benchmarks, figures side by side (release build)
 //! ```
 
+mod bench;
 mod cmd;
 mod demo;
 mod setup;
@@ -23,8 +25,9 @@ fn main() -> ExitCode {
         Some("test") => test::run(&workspace()),
         Some("demo") => demo::run(&workspace()),
         Some("conformance") => conformance(&workspace()),
+        Some("bench") => bench::run(&workspace(), args.get(1).map(String::as_str)),
         _ => {
-            eprintln!("usage: cargo xtask setup | test | demo | conformance");
+            eprintln!("usage: cargo xtask setup | test | demo | conformance | bench [v8|chakra]");
             return ExitCode::from(2);
         }
     };
