@@ -143,10 +143,13 @@ impl Scenario {
             }
         }
         if let Some(name) = &scenario.check_context {
-            if !scenario.contexts.contains_key(name) {
+            let made_by_setup = scenario.setup.contains(&format!("snapshot.createContext(\"{name}\""))
+                || scenario.setup.contains(&format!("snapshot.createContext('{name}'"));
+            if !scenario.contexts.contains_key(name) && !made_by_setup {
                 let known: Vec<&str> = scenario.contexts.keys().map(String::as_str).collect();
                 return Err(invalid(format!(
-                    "check_context `{name}` is not one of `contexts` ({}); add it to `contexts` or remove check_context",
+                    "check_context `{name}` is not one of `contexts` ({}) nor created by the setup with \
+                     snapshot.createContext('{name}', …); add it to `contexts` or remove check_context",
                     if known.is_empty() { "none given".to_owned() } else { known.join(", ") }
                 )));
             }

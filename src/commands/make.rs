@@ -46,7 +46,8 @@ pub fn make(args: &MakeArgs) -> Result<u64, Failure> {
     );
     spinner.enable_steady_tick(std::time::Duration::from_millis(100));
     let shown = spinner.clone();
-    let progress: crate::pipeline::make::Progress = std::sync::Arc::new(move |step: &str| shown.set_message(step.to_owned()));
+    let progress: crate::pipeline::make::Progress =
+        std::sync::Arc::new(move |step: &str| shown.set_message(step.to_owned()));
     let options = MakeOptions { embed_names: args.embed_names, warmup, contexts, progress: Some(progress) };
     let snapshot: Result<_, crate::Error> =
         with_backend!(args.engine, |A| make_snapshot::<A>(&registry, &mut rehydrators, &scripts, &options));

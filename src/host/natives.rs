@@ -40,6 +40,8 @@ pub struct OpenFile {
     pub path: PathBuf,
     /// Its flags, as the program gave them (`r`, `w`, `a`, `r+`, …).
     pub flags: String,
+    /// This file's own policy at capture (`fs.snapshotPolicy(fd, …)`), else the host's.
+    pub policy: Option<FilePolicy>,
 }
 
 /// State the natives share.
@@ -82,7 +84,7 @@ impl HostState {
             open_options(flags)?.open(path).map_err(|e| HostError::new(format!("ENOENT: {e}, open '{path}'")))?;
         let mut files = self.files();
         let fd = fd.unwrap_or_else(|| (3..).find(|n| !files.contains_key(n)).expect("a free descriptor"));
-        files.insert(fd, OpenFile { file, path: path.into(), flags: flags.to_owned() });
+        files.insert(fd, OpenFile { file, path: path.into(), flags: flags.to_owned(), policy: None });
         Ok(fd)
     }
 
@@ -124,6 +126,7 @@ const NATIVES: &[(&str, Native)] = &[
     ("fs.write", write),
     ("fs.readFile", read_file),
     ("fs.writeFile", write_file),
+    ("fs.snapshotPolicy", set_policy),
     ("fs.exists", |_, c| Ok(HostValue::Bool(std::path::Path::new(&string(c, 0)?).exists()))),
     ("fs.stat", stat),
     ("fs.realpath", |_, c| {
@@ -225,6 +228,24 @@ fn close(state: &HostState, call: &HostCall) -> Result<HostValue, HostError> {
         .remove(&fd)
         .map(|_| HostValue::Undefined)
         .ok_or_else(|| HostError::new(format!("EBADF: bad file descriptor {fd}, close")))
+}
+
+fn set_policy(state: &HostState, call: &HostCall) -> Result<HostValue, HostError> {
+    let fd = fd_of(call, 0)?;
+    let policy = match call.arg(1).as_str() {
+        Some("error") => FilePolicy::Error,
+        Some("reopen") => FilePolicy::Reopen,
+        Some("close") => FilePolicy::Close,
+        other => {
+            return Err(HostError::new(format!(
+                "fs.snapshotPolicy(fd, policy) expects 'error', 'reopen' or 'close', got {other:?}"
+            )))
+        }
+    };
+    let mut files = state.files();
+    let open = files.get_mut(&fd).ok_or_else(|| HostError::new(format!("EBADF: bad file descriptor {fd}")))?;
+    open.policy = Some(policy);
+    Ok(HostValue::Undefined)
 }
 
 fn with_file<T>(state: &HostState, fd: u32, f: impl FnOnce(&mut File) -> std::io::Result<T>) -> Result<T, HostError> {

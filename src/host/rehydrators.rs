@@ -105,35 +105,37 @@ impl Rehydrator<DynScriptHost> for Files {
         stable_id!("fs.FileHandle")
     }
 
+    /// Each open file under its own policy (`fs.snapshotPolicy`) or the host's: any under
+    /// `error` makes capture refuse, naming them all; `close` drops it; `reopen` records it.
     fn before_snapshot(&mut self, _: &mut DynScriptHost) -> Result<Vec<FileRecord>, RehydrateError> {
+        let global = self.0.file_policy;
         let mut files = self.0.files();
-        match self.0.file_policy {
-            FilePolicy::Error if !files.is_empty() => {
-                let open: Vec<String> = files.iter().map(|(fd, f)| format!("{} (fd {fd})", f.path.display())).collect();
-                Err(RehydrateError::Refused {
-                    rehydrator: self.id(),
-                    message: format!(
-                        "files are still open at capture: {}; close them before the snapshot is made, or choose \
-                         the policy `reopen` or `close`",
-                        open.join(", ")
-                    ),
-                })
-            }
-            FilePolicy::Error | FilePolicy::Close => {
-                files.clear();
-                Ok(Vec::new())
-            }
-            FilePolicy::Reopen => files
-                .iter_mut()
-                .map(|(fd, open)| {
-                    let offset = open.file.stream_position().map_err(|e| RehydrateError::Refused {
-                        rehydrator: stable_id!("fs.FileHandle"),
-                        message: format!("cannot read the offset of {}: {e}", open.path.display()),
-                    })?;
-                    Ok(FileRecord { fd: *fd, path: open.path.display().to_string(), flags: open.flags.clone(), offset })
-                })
-                .collect(),
+        let refused: Vec<String> = files
+            .iter()
+            .filter(|(_, f)| f.policy.unwrap_or(global) == FilePolicy::Error)
+            .map(|(fd, f)| format!("{} (fd {fd})", f.path.display()))
+            .collect();
+        if !refused.is_empty() {
+            return Err(RehydrateError::Refused {
+                rehydrator: self.id(),
+                message: format!(
+                    "files are still open at capture: {}; close them before the snapshot is made, or choose the \
+                     policy `reopen` or `close` (make --files, or fs.snapshotPolicy(fd, policy) for one file)",
+                    refused.join(", ")
+                ),
+            });
         }
+        files.retain(|_, f| f.policy.unwrap_or(global) == FilePolicy::Reopen);
+        files
+            .iter_mut()
+            .map(|(fd, open)| {
+                let offset = open.file.stream_position().map_err(|e| RehydrateError::Refused {
+                    rehydrator: stable_id!("fs.FileHandle"),
+                    message: format!("cannot read the offset of {}: {e}", open.path.display()),
+                })?;
+                Ok(FileRecord { fd: *fd, path: open.path.display().to_string(), flags: open.flags.clone(), offset })
+            })
+            .collect()
     }
 
     fn after_restore(&mut self, _: &mut DynScriptHost, records: Vec<FileRecord>) -> Result<(), RehydrateError> {

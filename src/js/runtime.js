@@ -132,7 +132,9 @@
       return encoding ? text(content) : bytes(content);
     },
     writeFileSync: function (path, data) { N["fs.writeFile"](String(path), typeof data === "string" ? data : bytes(data)); },
-    existsSync: function (path) { return N["fs.exists"](String(path)); }
+    existsSync: function (path) { return N["fs.exists"](String(path)); },
+    // polysnap: what happens to this open file when a snapshot is made ('error', 'reopen', 'close').
+    snapshotPolicy: function (fd, policy) { N["fs.snapshotPolicy"](fd, policy); }
   };
 
   // --- require -----------------------------------------------------------------------------

@@ -7,6 +7,7 @@
   var main;
   var serializeCallbacks = [];
   var identityNames = [];
+  var pendingContexts = [];
   var identityObjects = [];
   var deserializeCallbacks = [];
 
@@ -59,6 +60,17 @@
     lookup: function (name) {
       var i = identityNames.indexOf(name);
       return i < 0 ? undefined : identityObjects[i];
+    },
+    // A named context, set up by `source` in a new global scope and captured beside this
+    // one, where the engine can (V8); `polysnap run --context NAME` runs scripts in it.
+    createContext: function (name, source) {
+      if (typeof name !== "string" || name === "") throw new TypeError("snapshot.createContext expects a name");
+      if (typeof source !== "string") throw new TypeError("snapshot.createContext('" + name + "', source) expects the source of its setup script");
+      requireBuilding("createContext");
+      for (var i = 0; i < pendingContexts.length; i++) {
+        if (pendingContexts[i][0] === name) throw new Error("context '" + name + "' is already created");
+      }
+      pendingContexts.push([name, source]);
     }
   };
 
@@ -73,6 +85,8 @@
     // The identity map's names in slot order, for the snapshot's identity section.
     identityNames: function () { return JSON.stringify(identityNames); },
     identityAt: function (slot) { return identityObjects[slot]; },
+    // The contexts snapshot.createContext asked for, in order, for the host to create.
+    pendingContexts: function () { return JSON.stringify(pendingContexts); },
     runMain: function (args) { return main.apply(undefined, args || []); }
   };
 

@@ -65,3 +65,11 @@ pub fn identities(host: &mut dyn ScriptHost) -> Result<Vec<snapshot_core::format
 pub fn identity_at(host: &mut dyn ScriptHost, slot: u64) -> Result<HostValue, Error> {
     run(host, "polysnap:identity", &format!("__polysnap_host.identityAt({slot})"))
 }
+
+/// The named contexts the setup asked for with `snapshot.createContext(name, source)`.
+pub fn pending_contexts(host: &mut dyn ScriptHost) -> Result<Vec<(String, String)>, Error> {
+    match run(host, "polysnap:contexts", "__polysnap_host.pendingContexts()")? {
+        HostValue::String(json) => Ok(serde_json::from_str(&json).unwrap_or_default()),
+        _ => Ok(Vec::new()),
+    }
+}

@@ -90,9 +90,17 @@ pub fn make_snapshot<A: Api>(
         options.step(&format!("running {}", script.name));
         builder.run_script(&script.name, &script.source).map_err(|source| Error::Engine { engine: A::KIND, source })?;
     }
-    for (name, scripts) in &options.contexts {
-        let scripts: Vec<(String, String)> = scripts.iter().map(|s| (s.name.clone(), s.source.clone())).collect();
-        builder.add_context(name, &scripts).map_err(|source| Error::Engine { engine: A::KIND, source })?;
+    let mut contexts: Vec<(String, Vec<(String, String)>)> = options
+        .contexts
+        .iter()
+        .map(|(name, scripts)| (name.clone(), scripts.iter().map(|s| (s.name.clone(), s.source.clone())).collect()))
+        .collect();
+    for (name, source) in jsapi::pending_contexts(&mut builder)? {
+        contexts.push((name.clone(), vec![(format!("polysnap:context {name}"), source)]));
+    }
+    for (name, scripts) in &contexts {
+        options.step(&format!("setting up context {name}"));
+        builder.add_context(name, scripts).map_err(|source| Error::Engine { engine: A::KIND, source })?;
     }
     options.step("running the serialize callbacks and rehydrators");
     jsapi::before_capture(&mut builder)?;
@@ -100,7 +108,11 @@ pub fn make_snapshot<A: Api>(
     IdentityTable::from_entries(&identities)?;
     let records = rehydrators.collect(&mut builder)?;
     let capture = CaptureOptions { warmup: options.warmup.as_ref().map(|w| (w.name.clone(), w.source.clone())) };
-    options.step(if capture.warmup.is_some() { "capturing the heap, then warming up its code" } else { "capturing the heap" });
+    options.step(if capture.warmup.is_some() {
+        "capturing the heap, then warming up its code"
+    } else {
+        "capturing the heap"
+    });
     let captured = builder.capture(&capture).map_err(engine_error)?;
     let embed_names = options.embed_names || cfg!(debug_assertions);
     let names = if embed_names { names_of(&records, &identities) } else { Vec::new() };
