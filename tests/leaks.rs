@@ -3,20 +3,10 @@
 //! the engine's own leak per inflation (see the test's doc).
 //! Alone in its own test binary, so no other test's memory is counted.
 
-use std::path::Path;
+mod common;
 
-use polysnap::core::{Api, DynScriptHost, HostValue, Rehydrators, ScriptHost};
-use polysnap::{Error, MakeOptions, Registry, Script, SnapshotFile};
-
-fn small_snapshot<A: Api>(dir: &Path, registry: &Registry) -> Result<SnapshotFile, Error> {
-    let source = "var objects = []; for (var i = 0; i < 200; i++) objects.push({ i: i, s: 'item' + i });";
-    let mut none: Rehydrators<DynScriptHost> = Rehydrators::new();
-    let snapshot =
-        polysnap::make_snapshot::<A>(registry, &mut none, &[Script::new("setup.js", source)], &MakeOptions::default())?;
-    let path = dir.join(format!("{}.psnap", A::KIND));
-    polysnap::write_snapshot(&path, &snapshot)?;
-    Ok(SnapshotFile::open(&path)?)
-}
+use polysnap::core::{Api, HostValue, Rehydrators, ScriptHost};
+use polysnap::{Error, Registry};
 
 fn rss_kib() -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap();
@@ -27,7 +17,7 @@ fn rss_kib() -> u64 {
 fn restore_cycles<A: Api>(cycles: usize) -> Result<(u64, u64), Error> {
     let dir = tempfile::tempdir().unwrap();
     let registry = Registry::new();
-    let file = small_snapshot::<A>(dir.path(), &registry)?;
+    let file = common::small_snapshot::<A>(dir.path(), &registry)?;
     let cycle = |expect: f64| -> Result<(), Error> {
         let mut runtime = polysnap::restore::<A>(&file, &registry, &mut Rehydrators::new())?;
         let value = runtime.run_script("check.js", "objects.length + objects[199].i").unwrap();

@@ -7,19 +7,17 @@
 //! * truncation at every metadata length and at a spread of payload lengths: the same rule;
 //! * 8 threads restoring one snapshot file at once, each with a correct result.
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 use std::sync::Arc;
 
 use polysnap::core::format::{decode, SectionKind};
-use polysnap::core::{Api, DynScriptHost, Rehydrators, ScriptHost};
-use polysnap::{with_backend, EngineKind, Error, MakeOptions, Registry, Script, SnapshotFile};
+use polysnap::core::{Api, Rehydrators, ScriptHost};
+use polysnap::{with_backend, Error, Registry, SnapshotFile};
 
 const POLYSNAP: &str = env!("CARGO_BIN_EXE_polysnap");
-
-fn engines() -> Vec<(EngineKind, &'static str)> {
-    polysnap::ENGINES.iter().filter(|(_, _, built)| *built).map(|(kind, name, _)| (*kind, *name)).collect()
-}
 
 /// A real snapshot made by the CLI (host runtime, a timer, a cached module).
 fn real_snapshot(dir: &Path, engine: &str) -> Vec<u8> {
@@ -65,7 +63,7 @@ impl Bits {
 
 #[test]
 fn every_metadata_bit_flip_and_thousands_of_payload_flips_are_refused() {
-    for (_, engine) in engines() {
+    for (_, engine) in common::engines() {
         let dir = tempfile::tempdir().unwrap();
         let good = real_snapshot(dir.path(), engine);
         let layout = polysnap::core::format::decode::validate_layout(&good).unwrap();
@@ -103,7 +101,7 @@ fn every_metadata_bit_flip_and_thousands_of_payload_flips_are_refused() {
 
 #[test]
 fn every_metadata_truncation_and_a_spread_of_payload_truncations_are_refused() {
-    for (_, engine) in engines() {
+    for (_, engine) in common::engines() {
         let dir = tempfile::tempdir().unwrap();
         let good = real_snapshot(dir.path(), engine);
         let payload_offset = decode(&good).unwrap().payload.as_ptr() as usize - good.as_ptr() as usize;
@@ -119,20 +117,10 @@ fn every_metadata_truncation_and_a_spread_of_payload_truncations_are_refused() {
     }
 }
 
-fn small_snapshot<A: Api>(dir: &Path, registry: &Registry) -> Result<SnapshotFile, Error> {
-    let source = "var objects = []; for (var i = 0; i < 200; i++) objects.push({ i: i, s: 'item' + i });";
-    let mut none: Rehydrators<DynScriptHost> = Rehydrators::new();
-    let snapshot =
-        polysnap::make_snapshot::<A>(registry, &mut none, &[Script::new("setup.js", source)], &MakeOptions::default())?;
-    let path = dir.join(format!("{}.psnap", A::KIND));
-    polysnap::write_snapshot(&path, &snapshot)?;
-    Ok(SnapshotFile::open(&path)?)
-}
-
 fn concurrent_restores<A: Api>() -> Result<(), Error> {
     let dir = tempfile::tempdir().unwrap();
     let registry = Arc::new(Registry::new());
-    let path = Arc::new(small_snapshot::<A>(dir.path(), &registry)?.path().to_owned());
+    let path = Arc::new(common::small_snapshot::<A>(dir.path(), &registry)?.path().to_owned());
     let threads: Vec<_> = (0..8)
         .map(|t| {
             let (registry, path) = (registry.clone(), path.clone());
@@ -158,7 +146,7 @@ fn concurrent_restores<A: Api>() -> Result<(), Error> {
 
 #[test]
 fn eight_threads_restore_one_file_at_once() {
-    for (kind, _) in engines() {
+    for (kind, _) in common::engines() {
         let result: Result<(), Error> = with_backend!(kind, |A| concurrent_restores::<A>());
         result.unwrap();
     }
