@@ -78,6 +78,7 @@ enum Tag : uint8_t {
   kArray = 7,    // u32 n, n values
   kObject = 8,   // u32 n, n x (u32 len key, value)
   kHandle = 9,   // u64 (Rust -> JS only; rejected)
+  kWrapped = 10, // u64 type hash, u64 handle (a wrapped object, see "Wrapped objects")
 };
 
 constexpr int kMaxDepth = 64;
@@ -165,6 +166,9 @@ struct PsState {
   v8::StartupData startup{nullptr, 0};       // restored runtimes: points at Rust memory
   v8::StartupData existing_blob{nullptr, 0}; // warm builders: copy of the cold blob
   bool built = false;
+  // The template of wrapped objects (see "Wrapped objects"), made on first use. Reset with
+  // the contexts: no global handle may be alive at CreateBlob.
+  v8::Global<v8::ObjectTemplate> wrap_template;
 
   // Drops every global handle of contexts (none may be alive at CreateBlob or Dispose).
   void ResetContexts() {
@@ -172,6 +176,7 @@ struct PsState {
     for (auto& n : named) n.Reset();
     named.clear();
     context.Reset();
+    wrap_template.Reset();
   }
 };
 
@@ -193,6 +198,149 @@ void InitSlots(PsState* st, uint32_t count) {
     st->refs.push_back(reinterpret_cast<intptr_t>(&st->slots[i]));
   }
   st->refs.push_back(0);
+}
+
+// ---------------------------------------------------------------------------------------
+// Wrapped objects (HostValue::Wrapped, ObjectWrap).
+//
+// A native that returns Wrapped { type, handle } gives JavaScript a new instance of the
+// state's wrap template: an ordinary extensible object (prototype Object.prototype) with
+// kWrapFieldCount internal fields, which scripts can neither see nor write:
+//
+//   field 0   aligned pointer &kWrapTag: "made by polysnap" (no other object in our isolates
+//             has 5 internal fields; ArrayBuffers and views have 2)
+//   field 1   type hash bits  0..31, shifted left by one   (an aligned "pointer": bit 0 = 0)
+//   field 2   type hash bits 32..63, shifted left by one
+//   field 3   handle    bits  0..31, shifted left by one
+//   field 4   handle    bits 32..63, shifted left by one
+//
+// Aligned pointers (bit 0 clear) are what V8 lets an embedder keep in internal fields
+// without the GC looking at them; a u64 does not fit one (its bit 0 may be set), hence the
+// halves. The fields are the whole state: nothing to free, no handle to keep, any number of
+// objects.
+//
+// Snapshots. ContextSerializer (V8 10.2) calls the SerializeInternalFieldsCallback for every
+// internal field that does not hold a heap object, of every JSObject with internal fields
+// (ours, but also ArrayBuffers, typed arrays and DataViews); with no callback it calls a
+// null function pointer for any non-zero field, so every SetDefaultContext/AddContext here
+// passes SerializeWrapFields. For field 0 of our objects it returns a kWrapRecordSize-byte
+// record (u64 LE each: kWrapMagic, type hash, handle); V8 then zeroes that field in the blob
+// (a process address has no business there) and stores the record beside the object. For
+// every other field, and every object that is not ours, it returns no data: V8 copies the
+// word as it is (the halves are plain integers; foreign objects keep V8's default).
+// Restoring (Context::New for the default context, Context::FromSnapshot for named ones, in
+// runtimes and in the warm pass alike) passes DeserializeWrapFields, which V8 calls once per
+// record after the context is deserialized: it checks the record and rewrites all five
+// fields, the tag with this process's &kWrapTag. A record that does not check out is ignored:
+// the object keeps a null tag and converts as a plain object from then on.
+
+constexpr int kWrapFieldCount = 5;
+constexpr int kWrapTagField = 0;
+constexpr int kWrapRecordSize = 24;
+constexpr uint64_t kWrapMagic = 0x0031504152575350ull;  // "PSWRAP1\0" little-endian
+alignas(8) char kWrapTag[8] = {'p', 's', '-', 'w', 'r', 'a', 'p', 0};
+
+void* WrapHalf(uint64_t v, int high) {
+  uint64_t half = high ? (v >> 32) : (v & 0xffffffffull);
+  return reinterpret_cast<void*>(static_cast<uintptr_t>(half << 1));
+}
+uint64_t UnwrapHalf(void* p) { return static_cast<uint64_t>(reinterpret_cast<uintptr_t>(p)) >> 1; }
+
+// Writes the five fields of a wrap-template instance. No allocation: safe inside V8's
+// deserialize callback.
+void WriteWrapFields(v8::Local<v8::Object> obj, uint64_t type, uint64_t handle) {
+  obj->SetAlignedPointerInInternalField(kWrapTagField, kWrapTag);
+  obj->SetAlignedPointerInInternalField(1, WrapHalf(type, 0));
+  obj->SetAlignedPointerInInternalField(2, WrapHalf(type, 1));
+  obj->SetAlignedPointerInInternalField(3, WrapHalf(handle, 0));
+  obj->SetAlignedPointerInInternalField(4, WrapHalf(handle, 1));
+}
+
+// Whether `obj` is one of our wrapped objects; if so, reads its type hash and handle.
+// Reads no field of an object with another field count (GetAlignedPointerFromInternalField
+// aborts the process on a field holding a heap object; only the wrap template makes objects
+// with kWrapFieldCount fields in isolates of this shim, and it sets them all at once).
+bool ReadWrapFields(v8::Local<v8::Object> obj, uint64_t* type, uint64_t* handle) {
+  if (obj->InternalFieldCount() != kWrapFieldCount) return false;
+  if (obj->GetAlignedPointerFromInternalField(kWrapTagField) != kWrapTag) return false;
+  *type = UnwrapHalf(obj->GetAlignedPointerFromInternalField(1)) |
+          (UnwrapHalf(obj->GetAlignedPointerFromInternalField(2)) << 32);
+  *handle = UnwrapHalf(obj->GetAlignedPointerFromInternalField(3)) |
+            (UnwrapHalf(obj->GetAlignedPointerFromInternalField(4)) << 32);
+  return true;
+}
+
+void PutU64At(char* out, uint64_t v) {
+  for (int i = 0; i < 8; i++) out[i] = static_cast<char>((v >> (8 * i)) & 0xff);
+}
+uint64_t GetU64At(const char* p) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; i++) v |= static_cast<uint64_t>(static_cast<uint8_t>(p[i])) << (8 * i);
+  return v;
+}
+
+// V8's SerializeInternalFieldsCallback (see above). V8 frees the data with delete[].
+v8::StartupData SerializeWrapFields(v8::Local<v8::Object> holder, int index, void* /*data*/) {
+  v8::StartupData none{nullptr, 0};
+  try {
+    uint64_t type = 0, handle = 0;
+    if (index != kWrapTagField || !ReadWrapFields(holder, &type, &handle)) return none;
+    char* bytes = new (std::nothrow) char[kWrapRecordSize];
+    if (bytes == nullptr) return none;  // the object comes back plain; nothing better to do here
+    PutU64At(bytes, kWrapMagic);
+    PutU64At(bytes + 8, type);
+    PutU64At(bytes + 16, handle);
+    return v8::StartupData{bytes, kWrapRecordSize};
+  } catch (...) {
+    return none;
+  }
+}
+
+// V8's DeserializeInternalFieldsCallback (see above). Runs with GC and JavaScript
+// disallowed: only reads the record and writes raw fields.
+void DeserializeWrapFields(v8::Local<v8::Object> holder, int index, v8::StartupData payload,
+                           void* /*data*/) {
+  if (index != kWrapTagField || payload.data == nullptr || payload.raw_size != kWrapRecordSize ||
+      holder->InternalFieldCount() != kWrapFieldCount || GetU64At(payload.data) != kWrapMagic) {
+    return;
+  }
+  WriteWrapFields(holder, GetU64At(payload.data + 8), GetU64At(payload.data + 16));
+}
+
+v8::SerializeInternalFieldsCallback WrapSerializer() {
+  return v8::SerializeInternalFieldsCallback(SerializeWrapFields, nullptr);
+}
+v8::DeserializeInternalFieldsCallback WrapDeserializer() {
+  return v8::DeserializeInternalFieldsCallback(DeserializeWrapFields, nullptr);
+}
+
+// Context::New with the wrap deserializer: a context made from a snapshot (restored
+// runtimes, warm-pass creators) gets its wrapped objects' fields back.
+v8::Local<v8::Context> NewContext(v8::Isolate* isolate) {
+  return v8::Context::New(isolate, nullptr, v8::MaybeLocal<v8::ObjectTemplate>(),
+                          v8::MaybeLocal<v8::Value>(), WrapDeserializer());
+}
+
+// A new wrapped object in `ctx`. False (no exception pending) when V8 cannot make one.
+bool NewWrapped(PsState* st, v8::Local<v8::Context> ctx, uint64_t type, uint64_t handle,
+                v8::Local<v8::Object>* out) {
+  v8::Isolate* isolate = st->isolate;
+  v8::TryCatch tc(isolate);
+  if (st->wrap_template.IsEmpty()) {
+    v8::Local<v8::ObjectTemplate> t = v8::ObjectTemplate::New(isolate);
+    t->SetInternalFieldCount(kWrapFieldCount);
+    st->wrap_template.Reset(isolate, t);
+  }
+  v8::Local<v8::Object> obj;
+  if (!st->wrap_template.Get(isolate)->NewInstance(ctx).ToLocal(&obj)) return false;
+  // The template's hidden constructor gives instances a prototype object of their own;
+  // wrapped objects are ordinary objects: %Object.prototype% of this context (taken from a
+  // fresh object, so a script that replaced globalThis.Object changes nothing).
+  v8::Local<v8::Value> proto = v8::Object::New(isolate)->GetPrototype();
+  if (!obj->SetPrototype(ctx, proto).FromMaybe(false)) return false;
+  WriteWrapFields(obj, type, handle);
+  *out = obj;
+  return true;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -295,6 +443,13 @@ struct Encoder {
     if (v->IsSymbol()) return PutDescription(Describe(isolate, ctx, v));
     if (!v->IsObject()) return PutDescription(Describe(isolate, ctx, v));
 
+    uint64_t wrap_type = 0, wrap_handle = 0;
+    if (ReadWrapFields(v.As<v8::Object>(), &wrap_type, &wrap_handle)) {
+      PutU8(out, kWrapped);
+      PutU64(out, wrap_type);
+      PutU64(out, wrap_handle);
+      return true;
+    }
     if (v->IsArrayBuffer()) {
       auto ab = v.As<v8::ArrayBuffer>();
       PutU8(out, kBytes);
@@ -393,6 +548,7 @@ struct Encoder {
 // bytes -> JS.
 
 struct Decoder {
+  PsState* st;  // for the wrap template
   v8::Isolate* isolate;
   v8::Local<v8::Context> ctx;
   const uint8_t* p;
@@ -501,6 +657,17 @@ struct Decoder {
       case kHandle:
         error = "HostValue::Handle cannot be passed to JavaScript: backend-v8 keeps no opaque handles yet";
         return false;
+      case kWrapped: {
+        uint64_t type, handle;
+        if (!U64(&type) || !U64(&handle)) return false;
+        v8::Local<v8::Object> obj;
+        if (!NewWrapped(st, ctx, type, handle, &obj)) {
+          error = "V8 could not make a wrapped object";
+          return false;
+        }
+        *out = obj;
+        return true;
+      }
       default:
         error = "unknown value tag " + std::to_string(tag);
         return false;
@@ -551,7 +718,7 @@ void Dispatch(const v8::FunctionCallbackInfo<v8::Value>& info) {
     int status = st->dispatch(st->dispatch_ctx, slot->index,
                               reinterpret_cast<const uint8_t*>(args.data()), args.size(), &result);
     if (status == kOk) {
-      Decoder dec{isolate, ctx, reinterpret_cast<const uint8_t*>(result.bytes.data()),
+      Decoder dec{st, isolate, ctx, reinterpret_cast<const uint8_t*>(result.bytes.data()),
                   reinterpret_cast<const uint8_t*>(result.bytes.data()) + result.bytes.size(),
                   {}};
       v8::Local<v8::Value> ret;
@@ -978,7 +1145,7 @@ int v8__SnapshotCreator__New(uint32_t count, const uint8_t* names, size_t names_
   {
     v8::Isolate::Scope iscope(isolate);
     v8::HandleScope hs(isolate);
-    v8::Local<v8::Context> ctx = v8::Context::New(isolate);
+    v8::Local<v8::Context> ctx = NewContext(isolate);
     v8::Context::Scope cscope(ctx);
     st->context.Reset(isolate, ctx);
     PrepareBuilderContext(isolate, ctx, &st->guards);
@@ -1021,7 +1188,7 @@ int v8__SnapshotCreator__NewContext(PsState* st, uint32_t* index, PsBuf* out) {
   v8::Isolate* isolate = st->isolate;
   v8::Isolate::Scope iscope(isolate);
   v8::HandleScope hs(isolate);
-  v8::Local<v8::Context> ctx = v8::Context::New(isolate);
+  v8::Local<v8::Context> ctx = NewContext(isolate);
   v8::Context::Scope cscope(ctx);
   st->named.emplace_back();
   NamedContext& named = st->named.back();
@@ -1067,7 +1234,7 @@ int v8__SnapshotCreator__AdoptContexts(PsState* st, uint32_t count, PsBuf* out) 
   for (uint32_t i = 0; i < count; i++) {
     v8::HandleScope hs(isolate);
     v8::Local<v8::Context> ctx;
-    if (!v8::Context::FromSnapshot(isolate, i).ToLocal(&ctx)) {
+    if (!v8::Context::FromSnapshot(isolate, i, WrapDeserializer()).ToLocal(&ctx)) {
       for (auto& n : st->named) n.Reset();
       st->named.clear();
       SetInternal(out, "the cold blob has no context at index " + std::to_string(i) +
@@ -1092,7 +1259,7 @@ int v8__SnapshotCreator__WarmUp(PsState* st, const char* name, size_t name_len, 
   {
     v8::Isolate::Scope iscope(isolate);
     v8::HandleScope hs(isolate);
-    v8::Local<v8::Context> ctx = v8::Context::New(isolate);
+    v8::Local<v8::Context> ctx = NewContext(isolate);
     st->context.Reset(isolate, ctx);
     v8::Context::Scope cscope(ctx);
     PrepareBuilderContext(isolate, ctx, &st->guards);  // stacks for warm-up errors; discarded
@@ -1103,7 +1270,7 @@ int v8__SnapshotCreator__WarmUp(PsState* st, const char* name, size_t name_len, 
     v8::HandleScope hs(isolate);
     // Deserialized in a SnapshotCreator: has no Error.stackTraceLimit, nothing to strip.
     st->guards.Reset();  // the throw-away context is discarded with its stubs
-    st->context.Reset(isolate, v8::Context::New(isolate));
+    st->context.Reset(isolate, NewContext(isolate));
   }
   return status;
   PS_GUARD_END(out)
@@ -1142,9 +1309,9 @@ int v8__SnapshotCreator__CreateBlob(PsState* st, int keep_code, const uint8_t** 
         return kInternalError;
       }
     }
-    st->creator->SetDefaultContext(st->context.Get(isolate));
+    st->creator->SetDefaultContext(st->context.Get(isolate), WrapSerializer());
     for (size_t i = 0; i < st->named.size(); i++) {
-      size_t index = st->creator->AddContext(st->named[i].context.Get(isolate));
+      size_t index = st->creator->AddContext(st->named[i].context.Get(isolate), WrapSerializer());
       if (index != i) {
         // Not reachable with this shim (it adds every context here, in order); refusing is
         // still better than a blob whose indices disagree with the envelope.
@@ -1189,7 +1356,7 @@ void v8__SnapshotCreator__Delete(PsState* st) {
       if (!st->built) {
         {
           v8::HandleScope hs(isolate);
-          st->creator->SetDefaultContext(v8::Context::New(isolate));
+          st->creator->SetDefaultContext(NewContext(isolate), WrapSerializer());
         }
         st->ResetContexts();
         st->built = true;
@@ -1247,7 +1414,7 @@ int v8__Isolate__NewFromSnapshot(const uint8_t* blob, size_t blob_len, uint32_t 
   {
     v8::Isolate::Scope iscope(isolate);
     v8::HandleScope hs(isolate);
-    v8::Local<v8::Context> ctx = v8::Context::New(isolate);
+    v8::Local<v8::Context> ctx = NewContext(isolate);
     v8::Context::Scope cscope(ctx);
     st->context.Reset(isolate, ctx);
     if (installed_from < count) {
@@ -1284,7 +1451,7 @@ int v8__Isolate__EnterContext(PsState* st, int64_t index, PsBuf* out) {
     v8::Isolate::Scope iscope(isolate);
     v8::HandleScope hs(isolate);
     v8::Local<v8::Context> ctx;
-    if (!v8::Context::FromSnapshot(isolate, i).ToLocal(&ctx)) {
+    if (!v8::Context::FromSnapshot(isolate, i, WrapDeserializer()).ToLocal(&ctx)) {
       SetInternal(out, "V8 found no context at index " + std::to_string(i) +
                            " in the snapshot (Context::FromSnapshot returned nothing)");
       return kInternalError;
@@ -1312,6 +1479,11 @@ int v8__Isolate__RunScript(PsState* st, const char* name, size_t name_len, const
   return RunScript(st, st->current, name, name_len, src, src_len, out);
   PS_GUARD_END(out)
 }
+
+// The raw engine objects, for C++ code compiled against the same V8 headers: the
+// isolate, and the default context as a v8::Global<v8::Context> owned by the state.
+void* v8__Isolate__Raw(PsState* st) { return st == nullptr ? nullptr : st->isolate; }
+void* v8__Isolate__RawDefaultContext(PsState* st) { return st == nullptr ? nullptr : &st->context; }
 
 void v8__Isolate__Delete(PsState* st) {
   if (st == nullptr) return;

@@ -9,6 +9,7 @@
 //! | strings (lone surrogates become U+FFFD)      | `String`                               |
 //! | `ArrayBuffer`, `SharedArrayBuffer`, any typed array or `DataView` | `Bytes` (a copy of the viewed bytes) |
 //! | arrays                                       | `Array`, element by element            |
+//! | wrapped objects (made from a `Wrapped`, see below) | `Wrapped`, the same type and handle |
 //! | other objects (plain objects, class instances) | `Object`: own enumerable string-keyed properties, in property order (getters run) |
 //! | functions                                    | `String("[Function: name]")`           |
 //! | symbols                                      | `String("Symbol(description)")`        |
@@ -22,10 +23,23 @@
 //! `Object` a plain object, `Array` an array. `Handle` is rejected (a `TypeError` in
 //! JavaScript): this backend keeps no opaque handles yet.
 //!
-//! A native's `this` is converted like any argument, except that the global object (the
+//! `Wrapped { type_id, handle }` (ObjectWrap) becomes a new object with internal fields
+//! holding the type's hash and the handle: an ordinary, extensible object whose prototype is
+//! `Object.prototype` and which has no own properties, so scripts may add properties or set
+//! a prototype (to give it methods) but cannot see or change the fields. Such an object
+//! converts back to the same `Wrapped` wherever it reaches a native (argument, `this`,
+//! element of an array or property of an object, script result) and whatever scripts did to
+//! it; its own properties are not converted. Every conversion makes a new object: a native
+//! returning the same `Wrapped` twice gives two objects (keep the first in JavaScript when
+//! identity matters). Wrapped objects survive snapshots, in the default context, in named
+//! contexts and through the warm-code recipe (see the crate documentation, "Wrapped
+//! objects"); an ordinary object never converts to `Wrapped`, whatever its properties.
+//!
+//! A native's `this` is converted like any argument (a wrapped receiver becomes
+//! `Wrapped`, any other object a copy as above), except that the global object (the
 //! receiver of a plain call `f()`) becomes `Undefined` rather than a copy of the global.
 
-use snapshot_core::{HostCall, HostValue};
+use snapshot_core::{HostCall, HostValue, StableId, Wrapped};
 
 use crate::error::V8Error;
 
@@ -39,6 +53,7 @@ const BYTES: u8 = 6;
 const ARRAY: u8 = 7;
 const OBJECT: u8 = 8;
 const HANDLE: u8 = 9;
+const WRAPPED: u8 = 10;
 
 /// Appends the encoding of `value`. Fails only for lengths beyond `u32::MAX`.
 pub(crate) fn encode(value: &HostValue, out: &mut Vec<u8>) -> Result<(), V8Error> {
@@ -79,10 +94,9 @@ pub(crate) fn encode(value: &HostValue, out: &mut Vec<u8>) -> Result<(), V8Error
             out.extend_from_slice(&h.0.to_le_bytes());
         }
         HostValue::Wrapped(w) => {
-            return Err(V8Error::InvalidInput {
-                expected: "a value backend-v8 can create (wrapped objects are not implemented yet)".into(),
-                found: format!("a wrapped `{}` numbered {}", w.type_id, w.handle),
-            })
+            out.push(WRAPPED);
+            out.extend_from_slice(&w.type_id.hash().to_le_bytes());
+            out.extend_from_slice(&w.handle.to_le_bytes());
         }
     }
     Ok(())
@@ -201,6 +215,10 @@ impl<'a> Reader<'a> {
                 HostValue::Object(props)
             }
             HANDLE => HostValue::Handle(snapshot_core::OpaqueHandle(self.u64()?)),
+            WRAPPED => {
+                let type_id = StableId::from_hash(self.u64()?);
+                HostValue::Wrapped(Wrapped { type_id, handle: self.u64()? })
+            }
             other => return Err(V8Error::Conversion(format!("unknown value tag {other}"))),
         })
     }
@@ -226,6 +244,7 @@ mod tests {
             ("c".into(), HostValue::Bytes(vec![1, 2, 3])),
             ("d".into(), HostValue::String("héllo".into())),
             ("e".into(), HostValue::Undefined),
+            ("f".into(), HostValue::Wrapped(Wrapped { type_id: StableId::new("test.Thing"), handle: u64::MAX - 1 })),
         ]);
         let mut out = Vec::new();
         encode(&v, &mut out).unwrap();

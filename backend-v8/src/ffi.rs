@@ -139,4 +139,8 @@ extern "C" {
     ) -> c_int;
     /// Disposes the isolate and frees the state.
     pub fn v8__Isolate__Delete(state: *mut PsState);
+    /// The state's `v8::Isolate*`.
+    pub fn v8__Isolate__Raw(state: *mut PsState) -> *mut std::ffi::c_void;
+    /// A pointer to the state's default context, a `v8::Global<v8::Context>`.
+    pub fn v8__Isolate__RawDefaultContext(state: *mut PsState) -> *mut std::ffi::c_void;
 }

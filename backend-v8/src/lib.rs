@@ -45,6 +45,49 @@
 //! the second creator, then `AddContext` again); the warm-up runs in a copy of the default
 //! context only.
 //!
+//! # Wrapped objects (ObjectWrap)
+//!
+//! A native returning [`HostValue::Wrapped`](snapshot_core::HostValue::Wrapped) (alone or
+//! inside arrays and objects) gives JavaScript a new instance of one `ObjectTemplate` per
+//! isolate with five internal fields, an otherwise ordinary object whose prototype is
+//! `Object.prototype` (see [`convert`] for what scripts see). The fields hold everything,
+//! as V8 "aligned pointers" (words with bit 0 clear, which the GC leaves alone):
+//!
+//! ```text
+//! field 0   the address of a static tag in the shim: "this object is a polysnap wrapper"
+//! field 1   type hash bits  0..31 << 1        field 2   type hash bits 32..63 << 1
+//! field 3   handle    bits  0..31 << 1        field 4   handle    bits 32..63 << 1
+//! ```
+//!
+//! (a u64 may have bit 0 set, so each travels as two halves). Nothing is allocated beside
+//! the object and no handle is kept, so wrapped objects cost five words each and die with
+//! their object. An object converts to `Wrapped` only when it has exactly five internal
+//! fields and field 0 holds the tag: scripts cannot make such objects or write the fields.
+//!
+//! Snapshots carry them through V8's embedder-field callbacks, passed at every
+//! `SetDefaultContext` / `AddContext` (`SerializeInternalFieldsCallback`) and every
+//! `Context::New` / `Context::FromSnapshot` that may deserialize a snapshot context
+//! (`DeserializeInternalFieldsCallback`): restored runtimes' default and named contexts, and
+//! the warm recipe's second creator (its throw-away and fresh default contexts and adopted
+//! named contexts), so warm blobs keep them too. V8 10.2 calls the serializer for every
+//! internal field of every `JSObject` that holds no heap object, ours or not (`ArrayBuffer`s
+//! and views have two); for field 0 of a wrapper it returns a 24-byte record (magic
+//! `PSWRAP1`, type hash, handle; little-endian u64s), which V8 stores beside the object while
+//! zeroing the field in the heap image; for anything else it returns no data, and V8 keeps
+//! the word as it is. At restore V8 hands each record back and the deserializer rewrites the
+//! five fields with this process's tag address. A record that does not check out (wrong
+//! size or magic, object of another shape) is skipped: the object then converts as a plain
+//! object, never as a wrong `Wrapped`.
+//!
+//! Found on this V8: without a serializer callback, `CreateBlob` crashes the process
+//! (SIGSEGV, a call through V8's null callback) as soon as the heap holds an object with a
+//! non-zero aligned pointer in an internal field; with a callback that returns no data, the
+//! tag's address is copied verbatim and matches nothing after restore (address
+//! randomization), so the object would silently stop being wrapped. And instances of an
+//! `ObjectTemplate` with internal fields get a prototype object of their own (from the
+//! template's hidden constructor), not `Object.prototype`: the shim sets the prototype to
+//! the context's `%Object.prototype%` when it makes one.
+//!
 //! # Hazards made unreachable
 //!
 //! V8 aborts the process (nothing to catch) on: restoring without the table or with a

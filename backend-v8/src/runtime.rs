@@ -80,6 +80,23 @@ pub struct Runtime {
 }
 
 impl Runtime {
+    /// The raw `v8::Isolate*`, for code that needs V8 itself: C++ compiled against the same
+    /// headers (`.engines/v8/usr/include/node`), called from the thread that owns this
+    /// runtime while no polysnap call is running. Enter it with `v8::Isolate::Scope` and a
+    /// `v8::HandleScope`; the pointer is valid until the runtime is dropped.
+    pub fn raw_isolate(&self) -> *mut std::ffi::c_void {
+        // SAFETY: the state is alive for as long as `self`; the call only reads a field.
+        unsafe { ffi::v8__Isolate__Raw(self.state.as_ptr()) }
+    }
+
+    /// A pointer to the default context as a `v8::Global<v8::Context>` owned by this
+    /// runtime (same conditions as [`Runtime::raw_isolate`]); `->Get(isolate)` inside a
+    /// `HandleScope` gives the `Local<Context>`.
+    pub fn raw_default_context(&self) -> *mut std::ffi::c_void {
+        // SAFETY: as for `raw_isolate`.
+        unsafe { ffi::v8__Isolate__RawDefaultContext(self.state.as_ptr()) }
+    }
+
     /// Restores a snapshot made by [`SnapshotBuilder`](crate::SnapshotBuilder).
     ///
     /// `natives` may come in any order: the blob records its external-reference table,

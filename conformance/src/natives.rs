@@ -17,6 +17,8 @@ pub const NAMES: &[&str] = &[
     "test.Point.new",
     "test.Point.scale",
     "test.Point.norm",
+    "test.Counter2.new",
+    "test.Counter2.bump",
 ];
 
 /// The native struct behind the `Point` wrapper objects of the ObjectWrap scenario.
@@ -26,6 +28,14 @@ pub struct Point {
     pub x: f64,
     /// y.
     pub y: f64,
+}
+
+/// The native struct behind the wrapped objects of the `objectwrap-internal` scenario
+/// (`test.Counter2.*`): JavaScript holds a [`HostValue::Wrapped`] object, never a number.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct Counter2 {
+    /// The count.
+    pub n: f64,
 }
 
 /// The host state behind `test.counter`.
@@ -44,19 +54,39 @@ impl Counter {
     }
 }
 
+/// The wrap stores of the ObjectWrap scenarios.
+#[derive(Clone)]
+pub struct Stores {
+    /// `test.Point.*`: numbers in JavaScript.
+    pub points: WrapStore<Point>,
+    /// `test.Counter2.*`: wrapped objects in JavaScript.
+    pub counters: WrapStore<Counter2>,
+}
+
+impl Default for Stores {
+    fn default() -> Stores {
+        Stores {
+            points: WrapStore::new(snapshot_core::StableId::new("test.Point")),
+            counters: WrapStore::new(snapshot_core::StableId::new("test.Counter2")),
+        }
+    }
+}
+
 /// Registers the natives named in `names`, in that order; `test.counter` counts in
-/// `counter`, the `test.Point.*` natives keep their structs in `points`.
+/// `counter`, the `test.Point.*` and `test.Counter2.*` natives keep their structs in
+/// `stores`.
 pub fn register(
     registry: &mut Registry,
     names: &[String],
     counter: &Counter,
-    points: &WrapStore<Point>,
+    stores: &Stores,
 ) -> Result<(), RegistryError> {
     for name in names {
         let name: &'static str =
             NAMES.iter().copied().find(|n| n == name).expect("scenario natives are checked on load");
         let counter = counter.clone();
-        let points = points.clone();
+        let points = stores.points.clone();
+        let counters = stores.counters.clone();
         let func: snapshot_core::HostFunction = match name {
             "test.add" => Arc::new(|call| Ok(HostValue::Number(number(call.arg(0))? + number(call.arg(1))?))),
             "test.concat" => Arc::new(|call| {
@@ -85,6 +115,20 @@ pub fn register(
             }),
             "test.Point.norm" => Arc::new(move |call| {
                 Ok(HostValue::Number(points.with(number(call.arg(0))? as u64, |p| p.x.hypot(p.y))?))
+            }),
+            // `test.Counter2.new(start)`: a new wrapped counter.
+            "test.Counter2.new" => Arc::new(move |call| Ok(counters.wrap(Counter2 { n: number(call.arg(0))? }))),
+            // `counter.bump(by = 1)` as a method, or `bump(counter, by = 1)`: the new count.
+            "test.Counter2.bump" => Arc::new(move |call| {
+                let (target, by) = match &call.this {
+                    HostValue::Wrapped(_) => (&call.this, call.arg(0)),
+                    _ => (call.arg(0), call.arg(1)),
+                };
+                let by = if *by == HostValue::Undefined { 1.0 } else { number(by)? };
+                Ok(HostValue::Number(counters.with_wrapped(target, |c| {
+                    c.n += by;
+                    c.n
+                })?))
             }),
             _ => unreachable!("NAMES lists every native"),
         };

@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use polysnap::core::{Api, DynScriptHost, HostValue, Native, Registry, Rehydrators, Runtime, ScriptHost};
 use polysnap::host::{FilePolicy, ModulePolicy};
 use polysnap::pipeline::jsapi;
-use polysnap::wrap::WrapStore;
 use polysnap::{MakeOptions, Script, SnapshotFile};
 
 use crate::natives::{self, Counter, CounterRehydrator};
@@ -69,8 +68,8 @@ fn host(scenario: &Scenario, leave_out: &[String]) -> Result<Host, StepError> {
         Some(h) => h.registry().map_err(polysnap::Error::from)?,
         None => Registry::new(),
     };
-    let points: WrapStore<natives::Point> = WrapStore::new(polysnap::StableId::new("test.Point"));
-    natives::register(&mut registry, &names, &counter, &points).map_err(polysnap::Error::from)?;
+    let stores = natives::Stores::default();
+    natives::register(&mut registry, &names, &counter, &stores).map_err(polysnap::Error::from)?;
     let mut rehydrators = match &runtime {
         Some(h) => h.rehydrators(),
         None => Rehydrators::new(),
@@ -79,7 +78,10 @@ fn host(scenario: &Scenario, leave_out: &[String]) -> Result<Host, StepError> {
         rehydrators.add(CounterRehydrator(counter)).map_err(polysnap::Error::from)?;
     }
     if names.iter().any(|n| n.starts_with("test.Point.")) {
-        rehydrators.add(points).map_err(polysnap::Error::from)?;
+        rehydrators.add(stores.points).map_err(polysnap::Error::from)?;
+    }
+    if names.iter().any(|n| n.starts_with("test.Counter2.")) {
+        rehydrators.add(stores.counters).map_err(polysnap::Error::from)?;
     }
     Ok(Host { registry, rehydrators, runtime })
 }
