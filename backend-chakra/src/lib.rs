@@ -10,6 +10,9 @@
 //!   makes a plain one.
 //! * Natives ([`NativeSpec`]) are reachable from JavaScript only through trampolines
 //!   (see [`natives`]), so they survive the snapshot.
+//! * Wrapped objects ([`HostValue::Wrapped`](snapshot_core::HostValue::Wrapped), ObjectWrap)
+//!   keep their (type, handle) in a `WeakMap` private to the same bootstrap closure (see
+//!   [`natives`]), so they survive the snapshot too.
 //!
 //! Known engine limits (confirmed on the pyChakraCore 0.2.0 build, ChakraCore 1.11.24;
 //! pinned by `tests/capabilities.rs`):
@@ -19,6 +22,9 @@
 //! * numbers are written as text with `%.32f`: magnitudes below ~1e-16 lose significant
 //!   digits, below 1e-32 they become 0 (`Number.MIN_VALUE` and `EPSILON` excepted);
 //! * external objects lose their data pointer; external `ArrayBuffer`s are copied;
+//! * a frozen or sealed object that is a `WeakMap` key (every wrapped object is one)
+//!   stays non-extensible with read-only properties, but `Object.isFrozen` /
+//!   `Object.isSealed` return false for it (freezing it again restores them);
 //! * a recorder must run scripts from source (bytecode makes the capture abort);
 //! * a payload only replays on the exact library build that wrote it, and any TTD
 //!   assert aborts the process: check [`library_identity`] before inflating.
@@ -46,6 +52,6 @@ pub use api::Chakra;
 pub use error::ChakraError;
 pub use inflate::{Runtime, RuntimeKind};
 pub use library::{default_library_path, library_identity, library_path, Library, LIBRARY_ENV};
-pub use natives::{table_key, NativeSpec, BIND_GLOBAL, NATIVES_GLOBAL};
+pub use natives::{table_key, NativeSpec, BIND_GLOBAL, NATIVES_GLOBAL, WRAP_GLOBAL};
 pub use payload::{TtdPayload, ZSTD_LEVEL};
 pub use record::Recorder;

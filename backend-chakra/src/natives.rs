@@ -20,6 +20,28 @@
 //! them as ordinary JS functions. After inflation the host calls `__polysnap_bind` to put
 //! a fresh native function, found by StableId, under every key; keys nobody provides get
 //! a function that throws a readable `Error` instead of the aborting stub.
+//!
+//! # Wrapped objects (ObjectWrap)
+//!
+//! External objects cannot carry a [`Wrapped`](snapshot_core::Wrapped) through a snapshot
+//! (TTD inflates them with their data pointer NULL), so the same closure keeps a private
+//! `WeakMap` from each wrapped object to its *tag* — 32 hex digits: the type's
+//! [`StableId`] hash, then the handle — and three private functions:
+//! `create(tag)` (a new `{}` registered under `tag`), `lookup(object)` (its tag or
+//! `undefined`) and `reopen()`. The pristine `WeakMap.prototype.get`/`set` and
+//! `Reflect.apply` are captured before any script runs, so patching them neither breaks
+//! nor leaks the map. Scripts see a wrapped object as an ordinary empty object: the tag
+//! is in no property (own, symbol or inherited) and cannot be forged, since only
+//! `create` adds to the map.
+//!
+//! The host reaches the functions through the global `__polysnap_wrap()` (non-enumerable,
+//! read-only binding), a door that opens **once**: the first call returns
+//! `[create, lookup, reopen]` and closes it; later calls return `undefined`. The host
+//! calls it right after the bootstrap, before any script runs, in fresh, recording and
+//! inflated heaps alike, and keeps the functions (`JsAddRef`). Because the door's state is
+//! part of the heap, [`Recorder::capture`](crate::Recorder::capture) calls `reopen()` just
+//! before `JsTTDStart` takes the snapshot (and closes the door again right after), so every
+//! heap inflated from it starts with the door open for its own host, and only for it.
 
 use std::cell::RefCell;
 use std::collections::HashSet;
@@ -29,14 +51,17 @@ use std::sync::Arc;
 
 use snapshot_core::{HostCall, HostFunction, HostValue, StableId};
 
-use crate::convert::{self, Handles};
+use crate::convert::{self, Handles, WrapBridge};
 use crate::error::ChakraError;
-use crate::ffi::{Jsrt, Value};
+use crate::ffi::{JsValueType, Jsrt, Value};
 
 /// Global holding the host's write-only binder into the private table.
 pub const BIND_GLOBAL: &str = "__polysnap_bind";
 /// Global holding the trampolines (full dotted name → JS function).
 pub const NATIVES_GLOBAL: &str = "__polysnap_natives";
+/// Global holding the once-open door through which the host gets the private wrap
+/// functions (see the module documentation).
+pub const WRAP_GLOBAL: &str = "__polysnap_wrap";
 
 /// A native function to expose to JavaScript.
 #[derive(Clone)]
@@ -90,9 +115,10 @@ impl NativeSlot {
     }
 }
 
-/// Runs a native call: converts `this` (objects as a handle) and the arguments, calls the
-/// host function, converts the result. On failure throws an `Error` into the engine and
-/// returns `None`. Handles given out for the call are released when it returns.
+/// Runs a native call: converts `this` (a wrapped object as its `Wrapped`, other objects
+/// as a handle) and the arguments, calls the host function, converts the result. On
+/// failure throws an `Error` into the engine and returns `None`. Handles given out for the
+/// call are released when it returns.
 pub(crate) fn dispatch(slot: &NativeSlot, args: &[Value]) -> Option<Value> {
     let jsrt = &*slot.jsrt;
     let Some(func) = &slot.func else {
@@ -142,9 +168,10 @@ fn call_host(jsrt: &Jsrt, slot: &NativeSlot, func: &HostFunction, args: &[Value]
 }
 
 /// Script run in every runtime: in a fresh or recording heap creates the private table,
-/// `__polysnap_natives` and `__polysnap_bind`; in an inflated heap finds
-/// `__polysnap_bind`. Returns `__polysnap_bind`. Property descriptors have no prototype,
-/// so a patched `Object.prototype` cannot change them.
+/// the private wrap map and its functions, `__polysnap_natives`, `__polysnap_bind` and
+/// `__polysnap_wrap`; in an inflated heap finds `__polysnap_bind`. Returns
+/// `__polysnap_bind`. Property descriptors have no prototype, so a patched
+/// `Object.prototype` cannot change them.
 const BOOTSTRAP: &str = r#"(function (global) {
   'use strict';
   if (typeof global.__polysnap_bind === 'function') { return global.__polysnap_bind; }
@@ -153,6 +180,18 @@ const BOOTSTRAP: &str = r#"(function (global) {
   var apply = Reflect.apply;
   var defineProperty = Object.defineProperty;
   var keys = Object.keys;
+  var wraps = new WeakMap();
+  var weakGet = WeakMap.prototype.get;
+  var weakSet = WeakMap.prototype.set;
+  var wrapDoorOpen = true;
+  function create(tag) { var o = {}; apply(weakSet, wraps, [o, tag]); return o; }
+  function lookup(o) { return apply(weakGet, wraps, [o]); }
+  function reopen() { wrapDoorOpen = true; }
+  function wrapDoor() {
+    if (!wrapDoorOpen) { return undefined; }
+    wrapDoorOpen = false;
+    return [create, lookup, reopen];
+  }
   function makeTrampoline(key, shortName) {
     var trampoline = function () { return apply(table[key], this, arguments); };
     defineProperty(trampoline, 'name', { __proto__: null, value: shortName, configurable: true });
@@ -169,6 +208,7 @@ const BOOTSTRAP: &str = r#"(function (global) {
   }
   defineProperty(global, '__polysnap_natives', { __proto__: null, value: natives, enumerable: false, writable: false, configurable: false });
   defineProperty(global, '__polysnap_bind', { __proto__: null, value: bind, enumerable: false, writable: false, configurable: false });
+  defineProperty(global, '__polysnap_wrap', { __proto__: null, value: wrapDoor, enumerable: false, writable: false, configurable: false });
   return bind;
 })(this)"#;
 
@@ -200,6 +240,61 @@ pub(crate) fn validate(specs: &[NativeSpec]) -> Result<(), ChakraError> {
     Ok(())
 }
 
+/// Opens the wrap door (see the module documentation) and keeps the private wrap
+/// functions in `handles`. A heap without the door (inflated from a snapshot made before
+/// wrapped objects existed) gets no bridge: its objects are never wrapped, and creating
+/// one is a conversion error saying to re-make the snapshot. A closed door means a script
+/// or a capture outside [`Recorder::capture`](crate::Recorder::capture) got there first.
+fn connect_wrap_bridge(jsrt: &Jsrt, handles: &RefCell<Handles>) -> Result<(), ChakraError> {
+    let door = jsrt.get(jsrt.global()?, WRAP_GLOBAL)?;
+    match jsrt.value_type(door)? {
+        JsValueType::FUNCTION => {}
+        JsValueType::UNDEFINED => return Ok(()),
+        other => {
+            return Err(ChakraError::Ttd {
+                step: "install natives",
+                detail: format!(
+                    "expected the global `{WRAP_GLOBAL}` to be the bootstrap's function, found a value of type \
+                     {other:?}; the heap was not set up by backend-chakra: re-make the snapshot"
+                ),
+            })
+        }
+    }
+    let fns = jsrt.call(door, jsrt.undefined()?, &[])?;
+    if jsrt.value_type(fns)? != JsValueType::ARRAY {
+        return Err(ChakraError::Ttd {
+            step: "install natives",
+            detail: format!(
+                "expected `{WRAP_GLOBAL}()` to hand the host the wrap functions, found its door closed; the \
+                 snapshot was taken while a host held them (not by Recorder::capture): re-make it with \
+                 Recorder::capture"
+            ),
+        });
+    }
+    let bridge = WrapBridge {
+        create: jsrt.get_index(fns, 0)?,
+        lookup: jsrt.get_index(fns, 1)?,
+        reopen: jsrt.get_index(fns, 2)?,
+    };
+    handles.borrow_mut().set_bridge(jsrt, bridge)
+}
+
+/// Reopens the wrap door so that the next `__polysnap_wrap()` hands the functions out
+/// (called just before the snapshot is taken); a no-op without a bridge.
+pub(crate) fn reopen_wrap_door(jsrt: &Jsrt, handles: &RefCell<Handles>) -> Result<(), ChakraError> {
+    let Some(bridge) = handles.borrow().bridge() else { return Ok(()) };
+    jsrt.call(bridge.reopen, jsrt.undefined()?, &[]).map(drop)
+}
+
+/// Closes the wrap door again after the snapshot (this host already holds the functions).
+pub(crate) fn close_wrap_door(jsrt: &Jsrt, handles: &RefCell<Handles>) -> Result<(), ChakraError> {
+    if handles.borrow().bridge().is_none() {
+        return Ok(());
+    }
+    let door = jsrt.get(jsrt.global()?, WRAP_GLOBAL)?;
+    jsrt.call(door, jsrt.undefined()?, &[]).map(drop)
+}
+
 /// Installs `specs` in the current context: runs the bootstrap, binds a fresh native
 /// function under each key (adding trampolines for new names), and (for an inflated
 /// heap) binds throwing functions under keys nobody provides. Returns those keys.
@@ -216,6 +311,7 @@ pub(crate) fn install(
     validate(&specs)?;
     let bind = jsrt.run(BOOTSTRAP, source_context, "polysnap:natives-bootstrap.js")?;
     let undefined = jsrt.undefined()?;
+    connect_wrap_bridge(jsrt, handles)?;
     let existing_keys = jsrt.call(bind, undefined, &[])?;
     let len = jsrt.to_f64(jsrt.get(existing_keys, "length")?)? as u32;
     let existing = (0..len)

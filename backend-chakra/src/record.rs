@@ -74,7 +74,9 @@ impl Recorder {
         self.core.memory_usage()
     }
 
-    /// Takes the snapshot: `JsTTDStart()` then `emitTTDLog(uri)` into memory.
+    /// Takes the snapshot: `JsTTDStart()` then `emitTTDLog(uri)` into memory. Just before
+    /// `JsTTDStart` the wrap door is reopened so that the inflated heap's host can connect
+    /// (see [`natives`](crate::natives)); it is closed again right after.
     ///
     /// Can be called once; the recorder should be dropped afterwards (scripts run after
     /// the capture are recorded as TTD events that the snapshot does not contain).
@@ -90,11 +92,21 @@ impl Recorder {
         let jsrt = &self.core.jsrt;
         self.core.drain_jobs()?;
         let store = MemoryStore::new();
-        jsrt.ttd_start()?;
+        // The snapshot must hold the wrap door open for the inflated heap's host; no
+        // script runs between this and `JsTTDStart`.
+        self.core.reopen_wrap_door()?;
+        if let Err(e) = jsrt.ttd_start() {
+            // No snapshot was taken: scripts may run again, so the door must not stay open.
+            let _ = self.core.close_wrap_door();
+            return Err(e);
+        }
         self.captured = true;
         let undefined = jsrt.undefined()?;
         let uri = jsrt.string(store.uri_str())?;
-        let written = jsrt.call(emit, undefined, &[uri])?;
+        let written = jsrt.call(emit, undefined, &[uri]);
+        // Closed again at once, whatever `emitTTDLog` did: scripts may still run here.
+        self.core.close_wrap_door()?;
+        let written = written?;
         let ok = jsrt.value_type(written)? == JsValueType::BOOLEAN && jsrt.to_bool(written)?;
         let files = store.take_files();
         let problems = store.problems();

@@ -100,6 +100,18 @@ impl Core {
         natives::install(&self.jsrt, &self.handles, &self.slots, specs, source_context)
     }
 
+    /// Reopens the wrap door just before a snapshot (see [`natives`]).
+    pub(crate) fn reopen_wrap_door(&self) -> Result<(), ChakraError> {
+        self.enter()?;
+        natives::reopen_wrap_door(&self.jsrt, &self.handles)
+    }
+
+    /// Closes the wrap door after a snapshot (see [`natives`]).
+    pub(crate) fn close_wrap_door(&self) -> Result<(), ChakraError> {
+        self.enter()?;
+        natives::close_wrap_door(&self.jsrt, &self.handles)
+    }
+
     fn next_source_context(&self) -> usize {
         let n = self.next_source.get();
         self.next_source.set(n + 1);
@@ -200,6 +212,7 @@ impl Drop for Core {
                 let _ = jsrt.release(job);
             }
             self.handles.borrow_mut().release_all(&jsrt);
+            self.handles.borrow_mut().release_bridge(&jsrt);
         }
         let _ = jsrt.set_current_context(None);
         if let Err(e) = jsrt.dispose_runtime(self.rt) {

@@ -80,6 +80,15 @@ const PROBES: &[Probe] = &[
         gap: None,
     },
     Probe {
+        // Objects that are keys of a WeakMap (as every wrapped object is) come back still
+        // non-extensible with read-only properties, but `Object.isFrozen` / `isSealed` say
+        // false. WeakSet and Map keys, and frozen objects in no WeakMap, are unaffected.
+        name: "frozen_weakmap_key",
+        setup: "var fk = Object.freeze({ x: 1 }); var sk = Object.seal({}); var fwm = new WeakMap([[fk, 'v'], [sk, 's']]);",
+        check: "[Object.isFrozen(fk), Object.isSealed(sk), Object.isExtensible(fk), Object.isExtensible(sk), (function () { 'use strict'; try { fk.x = 2; return 'no-throw'; } catch (e) { return 'threw'; } })(), fk.x, fwm.get(fk), fwm.get(sk)]",
+        gap: Some("[false,false,false,false,\"threw\",1,\"v\",\"s\"]"),
+    },
+    Probe {
         name: "sparse_and_filled_arrays",
         setup: "var sparse = []; sparse[1000] = 'x'; var filled = new Array(10).fill(7);",
         check: "[sparse.length, sparse[1000], 5 in sparse, filled.join('')]",

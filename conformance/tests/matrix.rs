@@ -1,10 +1,12 @@
 //! The whole suite on every engine built in: each scenario made in one process, restored in
 //! another, run fresh in a third. Restored must equal fresh, and the output must equal the
 //! one expected output per scenario (an insta snapshot shared by every engine). Declared
-//! capability gaps show as unsupported; a gap that passes is a failure.
+//! capability gaps show as unsupported; a gap that passes is a failure. And
+//! docs/conformance.md must show the matrix this run produced (`cargo xtask conformance`
+//! regenerates it).
 
 use conformance::engines;
-use conformance::matrix::{Expect, Outcome, Runner};
+use conformance::matrix::{render, Expect, Outcome, Runner};
 use conformance::scenario::{load_all, scenarios_dir};
 
 #[test]
@@ -16,10 +18,13 @@ fn every_scenario_on_every_engine() {
     let engines = engines::built_in();
     assert!(!engines.is_empty(), "no backend is built in");
     let mut failures = Vec::new();
+    let mut cells = Vec::new();
     for scenario in &scenarios {
         let path = dir.join(format!("{}.toml", scenario.name));
+        let mut row = Vec::new();
         for engine in &engines {
             let (outcome, output) = runner.run(scenario, &path, engine, Expect::Skip);
+            row.push(outcome.clone());
             match outcome {
                 Outcome::Fail(why) => failures.push(format!("{} on {}: {why}", scenario.name, engine.kind)),
                 Outcome::Unsupported(_) => {}
@@ -31,6 +36,16 @@ fn every_scenario_on_every_engine() {
                 }
             }
         }
+        cells.push(row);
     }
     assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    if engines.len() == 2 {
+        let doc = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/conformance.md");
+        let doc = std::fs::read_to_string(&doc).unwrap_or_default();
+        let table = render(&scenarios, &engines, &cells);
+        assert!(
+            doc.contains(&table),
+            "docs/conformance.md is stale: run `cargo xtask conformance`; this run gives\n{table}"
+        );
+    }
 }
