@@ -102,3 +102,21 @@ fn engine_mismatch_is_refused_before_the_engine_sees_it() {
     insta::assert_snapshot!(decoded.check_compatible(&other).unwrap_err().to_string());
     assert!(decoded.check_compatible(&decoded.header.engine.clone()).is_ok());
 }
+
+#[test]
+fn reseal_lets_damage_reach_the_structural_checks() {
+    let mut bytes = encode(&common::sample());
+    // Damage the header section's content, then fix the checksums: the postcard decoding
+    // must catch it (never a panic).
+    let layout = validate_layout(&bytes).unwrap();
+    let header = *layout.section(snapshot_core::format::SectionKind::Header).unwrap();
+    for byte in &mut bytes[header.offset as usize..(header.offset + header.length) as usize] {
+        *byte = 0xff;
+    }
+    snapshot_core::format::reseal(&mut bytes);
+    assert!(matches!(decode(&bytes), Err(FormatError::Decode { .. })), "{:?}", decode(&bytes).err());
+    let mut clean = encode(&common::sample());
+    let before = clean.clone();
+    snapshot_core::format::reseal(&mut clean);
+    assert_eq!(clean, before, "resealing a valid file changes nothing");
+}

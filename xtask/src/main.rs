@@ -6,11 +6,13 @@
 //! cargo xtask demo    set up, then the main job on both engines
 //! cargo xtask conformance   the scenario × engine matrix, also written to docs/conformance.md
 //! cargo xtask bench [v8|chakra]   the benchmarks, figures side by side (release build)
+//! cargo xtask fuzz [SECONDS]        the container decoder's fuzz targets (30 s each by default)
 //! ```
 
 mod bench;
 mod cmd;
 mod demo;
+mod fuzz;
 mod setup;
 mod test;
 mod workloads;
@@ -26,8 +28,16 @@ fn main() -> ExitCode {
         Some("demo") => demo::run(&workspace()),
         Some("conformance") => conformance(&workspace()),
         Some("bench") => bench::run(&workspace(), args.get(1).map(String::as_str)),
+        Some("fuzz") => match args.get(1).map(|s| s.parse::<u64>()) {
+            None => fuzz::run(&workspace(), 30),
+            Some(Ok(seconds)) => fuzz::run(&workspace(), seconds),
+            Some(Err(_)) => {
+                eprintln!("usage: cargo xtask fuzz [SECONDS]");
+                return ExitCode::from(2);
+            }
+        },
         _ => {
-            eprintln!("usage: cargo xtask setup | test | demo | conformance | bench [v8|chakra]");
+            eprintln!("usage: cargo xtask setup | test | demo | conformance | bench [v8|chakra] | fuzz [SECONDS]");
             return ExitCode::from(2);
         }
     };

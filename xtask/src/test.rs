@@ -28,6 +28,7 @@ pub fn run(workspace: &Path) -> Result<()> {
         &["doc", "--workspace", "--no-deps"],
         &[none, &[("RUSTDOCFLAGS", "-D warnings")]].concat(),
     )?;
+    crate::fuzz::run(workspace, 30)?;
     eprintln!("xtask test: every step passed");
     Ok(())
 }

@@ -106,3 +106,30 @@ fn write_zeros<W: Write + ?Sized>(out: &mut W, count: u64) -> io::Result<()> {
     }
     Ok(())
 }
+
+/// Recomputes every checksum in `bytes` (each in-bounds section's and the prelude's) so that
+/// only their structure decides whether [`decode`](super::decode()) accepts them. For fuzzing
+/// and tests that damage a file on purpose and want the damage to reach the structural
+/// checks; never needed to write a file.
+pub fn reseal(bytes: &mut [u8]) {
+    let len = bytes.len() as u64;
+    if len < PRELUDE_LEN {
+        return;
+    }
+    let count = u64::from(u32::from_le_bytes(bytes[12..16].try_into().expect("4 bytes")));
+    let directory_end = PRELUDE_LEN + DIR_ENTRY_LEN * count;
+    if count > u64::from(super::MAX_SECTIONS) || directory_end > len {
+        return;
+    }
+    for index in 0..count {
+        let at = (PRELUDE_LEN + DIR_ENTRY_LEN * index) as usize;
+        let field = |from: usize| u64::from_le_bytes(bytes[at + from..at + from + 8].try_into().expect("8 bytes"));
+        let (offset, length) = (field(8), field(16));
+        if let Some(end) = offset.checked_add(length).filter(|&end| end <= len) {
+            let checksum = xxh3_64(&bytes[offset as usize..end as usize]);
+            bytes[at + 24..at + 32].copy_from_slice(&checksum.to_le_bytes());
+        }
+    }
+    let checksum = prelude_checksum(&bytes[..directory_end as usize]);
+    bytes[24..32].copy_from_slice(&checksum.to_le_bytes());
+}

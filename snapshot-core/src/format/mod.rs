@@ -17,7 +17,7 @@ use crate::id::StableId;
 use crate::registry::RefTable;
 
 pub use decode::decode;
-pub use encode::{encode, encode_to};
+pub use encode::{encode, encode_to, reseal};
 
 /// The first eight bytes of every snapshot file (`\x89PSNAP\r\n`, PNG-style: a high byte to
 /// catch 7-bit transfers, CR LF to catch line-ending conversion).
