@@ -29,6 +29,14 @@ pub enum Error {
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
+    /// The `code-cache` strategy was asked for a setup that is not deterministic.
+    #[error("the setup is not deterministic, so the code-cache strategy cannot re-run it: the global object graph after the setup has digest {first}, after running it again {second} (Date.now(), Math.random() or host input?); make the snapshot with the heap strategy")]
+    NotDeterministic {
+        /// The digest after the first run.
+        first: String,
+        /// The digest after the second run.
+        second: String,
+    },
     /// The snapshot's engine is not built into this program.
     #[error("snapshot needs the {engine} backend, which this build of polysnap does not have: rebuild with `--features {feature}`")]
     BackendNotBuilt {

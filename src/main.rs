@@ -31,6 +31,15 @@ impl From<Engine> for EngineKind {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum StrategyArg {
+    /// The engine's heap (default).
+    Heap,
+    /// The setup's sources and the engine's code cache, run again at restore (only for a
+    /// deterministic setup, which make proves).
+    CodeCache,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum Files {
     Error,
     Reopen,
@@ -62,6 +71,9 @@ enum Command {
         /// Files still open at capture: refuse (error), reopen at restore, or close.
         #[arg(long, value_enum, default_value = "error")]
         files: Files,
+        /// What to capture: the heap, or the sources with the engine's code cache.
+        #[arg(long, value_enum, default_value = "heap")]
+        strategy: StrategyArg,
         /// A named context set up by a script, captured beside the default one (V8).
         #[arg(long = "context", value_name = "NAME=SCRIPT", value_parser = parse_context)]
         contexts: Vec<(String, PathBuf)>,
@@ -162,7 +174,7 @@ fn seed_flags(mut argv: Vec<String>) -> Vec<String> {
 fn main() -> ExitCode {
     let cli = Cli::parse_from(seed_flags(std::env::args().collect()));
     let result = match cli.command {
-        Command::Make { engine, output, warmup, embed_names, files, contexts, scripts } => {
+        Command::Make { engine, output, warmup, embed_names, files, strategy, contexts, scripts } => {
             let files = match files {
                 Files::Error => FilePolicy::Error,
                 Files::Reopen => FilePolicy::Reopen,
@@ -176,6 +188,10 @@ fn main() -> ExitCode {
                 scripts,
                 files,
                 contexts,
+                strategy: match strategy {
+                    StrategyArg::Heap => snapshot_core::format::Strategy::Heap,
+                    StrategyArg::CodeCache => snapshot_core::format::Strategy::CodeCache,
+                },
             };
             make::make(&args).map(|bytes| eprintln!("polysnap: wrote {} ({bytes} bytes)", output.display()))
         }

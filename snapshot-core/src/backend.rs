@@ -32,6 +32,8 @@ bitflags! {
         const CONCURRENT_RUNTIMES = 1 << 6;
         /// Every number comes back bit for bit (no text round trip).
         const EXACT_NUMBERS = 1 << 7;
+        /// Scripts can be run from the engine's code cache (the `code-cache` strategy).
+        const CODE_CACHE = 1 << 8;
     }
 }
 
@@ -46,7 +48,7 @@ pub struct CapabilityGap {
 
 /// A call that needs a capability the engine lacks; says which, and why it is absent.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("{engine} cannot {action}: capability {capability:?} is absent ({reason})")]
+#[error("{engine} cannot {action}: capability {} is absent ({reason})", capability_names(*.capability))]
 pub struct Unsupported {
     /// The engine.
     pub engine: EngineKind,
@@ -56,6 +58,11 @@ pub struct Unsupported {
     pub action: &'static str,
     /// The backend's declared reason.
     pub reason: &'static str,
+}
+
+/// The names of the flags in `capabilities`, joined by `|` (`NAMED_CONTEXTS`).
+pub fn capability_names(capabilities: Capabilities) -> String {
+    capabilities.iter_names().map(|(name, _)| name).collect::<Vec<_>>().join("|")
 }
 
 impl Unsupported {
@@ -196,6 +203,27 @@ pub trait Runtime: ScriptHost + Sized + 'static {
             None => Ok(()),
             Some(_) => Err(Box::new(Unsupported::of::<Self::A>(Capabilities::NAMED_CONTEXTS, "enter a named context"))),
         }
+    }
+
+    /// Runs a classic script (as [`ScriptHost::run_script`]) and returns, with its
+    /// completion value, the engine's code cache for it, made after it ran so the functions
+    /// it called are in it (capability `CODE_CACHE`).
+    fn run_script_producing_cache(&mut self, name: &str, source: &str) -> Result<(HostValue, Vec<u8>), ScriptError> {
+        let _ = (name, source);
+        Err(Box::new(Unsupported::of::<Self::A>(Capabilities::CODE_CACHE, "produce a code cache")))
+    }
+
+    /// Runs a classic script with a code cache made for the same source by the same engine
+    /// build; returns its completion value and whether the engine used the cache (a cache it
+    /// rejects is ignored and the script compiled from source, never an error).
+    fn run_script_with_cache(
+        &mut self,
+        name: &str,
+        source: &str,
+        cache: &[u8],
+    ) -> Result<(HostValue, bool), ScriptError> {
+        let _ = (name, source, cache);
+        Err(Box::new(Unsupported::of::<Self::A>(Capabilities::CODE_CACHE, "run from a code cache")))
     }
 }
 

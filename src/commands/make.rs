@@ -23,6 +23,8 @@ pub struct MakeArgs {
     pub files: FilePolicy,
     /// Named contexts: (name, the script that sets it up).
     pub contexts: Vec<(String, PathBuf)>,
+    /// What to capture.
+    pub strategy: snapshot_core::format::Strategy,
 }
 
 /// Makes the snapshot; returns its size in bytes.
@@ -48,7 +50,8 @@ pub fn make(args: &MakeArgs) -> Result<u64, Failure> {
     let shown = spinner.clone();
     let progress: crate::pipeline::make::Progress =
         std::sync::Arc::new(move |step: &str| shown.set_message(step.to_owned()));
-    let options = MakeOptions { embed_names: args.embed_names, warmup, contexts, progress: Some(progress) };
+    let options =
+        MakeOptions { embed_names: args.embed_names, warmup, contexts, progress: Some(progress), strategy: args.strategy };
     let snapshot: Result<_, crate::Error> =
         with_backend!(args.engine, |A| make_snapshot::<A>(&registry, &mut rehydrators, &scripts, &options));
     let snapshot = snapshot.map_err(|e| {

@@ -8,6 +8,8 @@
   var serializeCallbacks = [];
   var identityNames = [];
   var pendingContexts = [];
+  // The globals that exist before any setup script (the determinism digest skips them).
+  var baseline = Object.getOwnPropertyNames(global).concat(["snapshot", "__polysnap_host"]);
   var identityObjects = [];
   var deserializeCallbacks = [];
 
@@ -85,6 +87,7 @@
     // The identity map's names in slot order, for the snapshot's identity section.
     identityNames: function () { return JSON.stringify(identityNames); },
     identityAt: function (slot) { return identityObjects[slot]; },
+    baseline: function () { return JSON.stringify(baseline); },
     // The contexts snapshot.createContext asked for, in order, for the host to create.
     pendingContexts: function () { return JSON.stringify(pendingContexts); },
     runMain: function (args) { return main.apply(undefined, args || []); }

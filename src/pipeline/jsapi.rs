@@ -73,3 +73,14 @@ pub fn pending_contexts(host: &mut dyn ScriptHost) -> Result<Vec<(String, String
         _ => Ok(Vec::new()),
     }
 }
+
+const DIGEST: &str = include_str!("../js/digest.js");
+
+/// The determinism digest of everything reachable from the globals the setup created.
+pub fn digest(host: &mut dyn ScriptHost) -> Result<String, Error> {
+    let source = format!("({DIGEST})(this, JSON.parse(__polysnap_host.baseline()))");
+    match run(host, "polysnap:digest.js", &source)? {
+        HostValue::String(digest) => Ok(digest),
+        other => Ok(format!("{other:?}")),
+    }
+}

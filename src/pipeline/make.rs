@@ -48,6 +48,8 @@ pub struct MakeOptions {
     pub contexts: Vec<(String, Vec<Script>)>,
     /// Told each step as it starts (the CLI shows it on a terminal).
     pub progress: Option<Progress>,
+    /// What to capture: the heap (default), or the sources with the engine's code cache.
+    pub strategy: Strategy,
 }
 
 impl std::fmt::Debug for MakeOptions {
@@ -57,12 +59,13 @@ impl std::fmt::Debug for MakeOptions {
             .field("warmup", &self.warmup)
             .field("contexts", &self.contexts)
             .field("progress", &self.progress.is_some())
+            .field("strategy", &self.strategy)
             .finish()
     }
 }
 
 impl MakeOptions {
-    fn step(&self, what: &str) {
+    pub(crate) fn step(&self, what: &str) {
         if let Some(progress) = &self.progress {
             progress(what);
         }
@@ -81,6 +84,9 @@ pub fn make_snapshot<A: Api>(
     scripts: &[Script],
     options: &MakeOptions,
 ) -> Result<Snapshot<Vec<u8>>, Error> {
+    if options.strategy == Strategy::CodeCache {
+        return crate::pipeline::code_cache::make_code_cache::<A>(registry, rehydrators, scripts, options);
+    }
     let engine_error = |e| Error::engine(A::KIND, e);
     let engine = A::engine_build().map_err(engine_error)?;
     let natives: Vec<&Native> = registry.natives().iter().collect();
@@ -151,6 +157,6 @@ pub fn write_snapshot(path: &Path, snapshot: &Snapshot<Vec<u8>>) -> Result<(), E
     file::write_atomic(path, snapshot).map_err(Error::from)
 }
 
-fn now_ms() -> u64 {
+pub(crate) fn now_ms() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
 }

@@ -26,6 +26,9 @@ pub fn restore<A: Api>(
     }
     let engine = A::engine_build().map_err(|e| Error::engine(A::KIND, e))?;
     snapshot.check_compatible(&engine)?;
+    if snapshot.header.strategy == snapshot_core::format::Strategy::CodeCache {
+        return crate::pipeline::code_cache::restore_code_cache::<A>(file, registry, rehydrators);
+    }
     let natives: Vec<&Native> = reconcile(&snapshot.refs, registry, ExtraPolicy::Reject)?;
     rehydrators.check(&snapshot.records)?;
     IdentityTable::from_entries(&snapshot.identities)?;

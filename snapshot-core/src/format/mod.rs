@@ -104,9 +104,10 @@ pub enum PayloadEncoding {
 }
 
 /// How a snapshot was captured.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Strategy {
     /// The engine's heap itself.
+    #[default]
     Heap,
     /// The setup's sources plus the engine's code cache, re-executed at restore.
     CodeCache,

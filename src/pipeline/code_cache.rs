@@ -1,0 +1,125 @@
+//! The `code-cache` strategy: instead of the heap, the snapshot keeps the setup's sources and
+//! the engine's code cache for each, and a restore runs the setup again from the cache.
+//!
+//! It is only correct when the setup is deterministic, so making one proves it: the setup
+//! runs once producing the caches, then again in a second runtime from those caches, and the
+//! determinism digests of the two global object graphs must match (`Error::NotDeterministic`
+//! otherwise). A restore then goes through the same life cycle as a fresh run: snapshot API,
+//! setup from the cache, serialize callbacks, rehydrators (records collected and handed back
+//! in place), deserialize callbacks; `main()` is the caller's next step, as for the heap.
+
+use serde::{Deserialize, Serialize};
+use snapshot_core::format::{Header, PayloadEncoding, Snapshot, Strategy, Target};
+use snapshot_core::{
+    reconcile, Api, DynScriptHost, ExtraPolicy, Native, Registry, Rehydrators, Runtime,
+};
+
+use crate::pipeline::jsapi;
+use crate::{Error, MakeOptions, Script, SnapshotFile};
+
+/// The payload of a `code-cache` snapshot (postcard).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CachedScripts {
+    /// The setup scripts in order, each with the engine's cache for it.
+    pub scripts: Vec<CachedScript>,
+    /// The determinism digest both runs gave.
+    pub digest: String,
+}
+
+/// One setup script and its code cache.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CachedScript {
+    /// Its name.
+    pub name: String,
+    /// Its source.
+    pub source: String,
+    /// The engine's code cache for it.
+    pub cache: Vec<u8>,
+}
+
+fn engine<A: Api>(source: snapshot_core::ScriptError) -> Error {
+    Error::Engine { engine: A::KIND, source }
+}
+
+/// Makes a `code-cache` snapshot of `scripts`, proving the setup deterministic first.
+pub fn make_code_cache<A: Api>(
+    registry: &Registry,
+    _rehydrators: &mut Rehydrators<DynScriptHost>,
+    scripts: &[Script],
+    options: &MakeOptions,
+) -> Result<Snapshot<Vec<u8>>, Error> {
+    let natives: Vec<&Native> = registry.natives().iter().collect();
+    let mut first = A::Runtime::fresh(&natives).map_err(|e| Error::engine(A::KIND, e))?;
+    jsapi::install(&mut first)?;
+    let mut cached = Vec::with_capacity(scripts.len());
+    for script in scripts {
+        options.step(&format!("running {} and keeping its code cache", script.name));
+        let (_, cache) = first.run_script_producing_cache(&script.name, &script.source).map_err(engine::<A>)?;
+        cached.push(CachedScript { name: script.name.clone(), source: script.source.clone(), cache });
+    }
+    let digest = jsapi::digest(&mut first)?;
+    drop(first);
+    options.step("running the setup again from the code cache, to prove it deterministic");
+    let mut second = A::Runtime::fresh(&natives).map_err(|e| Error::engine(A::KIND, e))?;
+    jsapi::install(&mut second)?;
+    for script in &cached {
+        second.run_script_with_cache(&script.name, &script.source, &script.cache).map_err(engine::<A>)?;
+    }
+    let again = jsapi::digest(&mut second)?;
+    if again != digest {
+        return Err(Error::NotDeterministic { first: digest, second: again });
+    }
+    // No rehydrator records are stored: the setup runs again at restore and the
+    // rehydrators collect and restore in place there, as in a fresh run.
+    let payload = postcard::to_stdvec(&CachedScripts { scripts: cached, digest })
+        .map_err(|e| Error::engine(A::KIND, std::io::Error::other(e.to_string())))?;
+    let engine = A::engine_build().map_err(|e| Error::engine(A::KIND, e))?;
+    let embed_names = options.embed_names || cfg!(debug_assertions);
+    Ok(Snapshot {
+        header: Header {
+            engine,
+            target: Target::current(),
+            producer: concat!("polysnap ", env!("CARGO_PKG_VERSION")).to_owned(),
+            created_unix_ms: crate::pipeline::make::now_ms(),
+            strategy: Strategy::CodeCache,
+            warm_code: true,
+            names_embedded: embed_names,
+            payload_encoding: PayloadEncoding::Raw,
+            payload_raw_len: payload.len() as u64,
+            contexts: Vec::new(),
+            names: Vec::new(),
+        },
+        refs: registry.table(embed_names),
+        identities: Vec::new(),
+        records: Vec::new(),
+        payload,
+    })
+}
+
+/// Restores a `code-cache` snapshot: checks as for the heap, then runs the setup again from
+/// the cache through the fresh life cycle.
+pub fn restore_code_cache<A: Api>(
+    file: &SnapshotFile,
+    registry: &Registry,
+    rehydrators: &mut Rehydrators<DynScriptHost>,
+) -> Result<A::Runtime, Error> {
+    let snapshot = file.snapshot();
+    let natives: Vec<&Native> = reconcile(&snapshot.refs, registry, ExtraPolicy::Reject)?;
+    let payload = file.payload();
+    let cached: CachedScripts = postcard::from_bytes(payload.as_slice()).map_err(|e| {
+        Error::Format(snapshot_core::FormatError::Decode {
+            section: snapshot_core::format::SectionKind::Payload,
+            reason: format!("the code-cache payload does not decode: {e}"),
+        })
+    })?;
+    let mut runtime = A::Runtime::fresh(&natives).map_err(|e| Error::engine(A::KIND, e))?;
+    jsapi::install(&mut runtime)?;
+    for script in &cached.scripts {
+        runtime.run_script_with_cache(&script.name, &script.source, &script.cache).map_err(engine::<A>)?;
+    }
+    jsapi::before_capture(&mut runtime)?;
+    let records = rehydrators.collect(&mut runtime)?;
+    rehydrators.restore(&mut runtime, &records)?;
+    jsapi::after_restore(&mut runtime)?;
+    Ok(runtime)
+}
