@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use polysnap::commands::{bench, inspect, make, run, Failure};
+use polysnap::commands::{bench, inspect, make, print_line, run, Failure};
 use polysnap::host::{FilePolicy, ModulePolicy};
 use polysnap::EngineKind;
 
@@ -131,8 +131,10 @@ enum Command {
 fn print_bench(engine: EngineKind, r: &bench::BenchReport) {
     let warm = r.warm_ms.map_or_else(|| "       -".to_owned(), |ms| format!("{ms:>8.1}"));
     let warm_ratio = r.warm_ms.map_or_else(|| "    -".to_owned(), |ms| format!("{:>5.2}", ms / r.cold_ms));
-    println!("engine      cold ms  restored ms  warm ms  floor ms  restored/cold  warm/cold  restored/floor  snapshot");
-    println!(
+    print_line(
+        "engine      cold ms  restored ms  warm ms  floor ms  restored/cold  warm/cold  restored/floor  snapshot",
+    );
+    print_line(&format!(
         "{:<8} {:>10.1} {:>12.1} {warm} {:>9.1} {:>14.2} {warm_ratio:>10} {:>15.2} {:>7.1} MB",
         engine.to_string(),
         r.cold_ms,
@@ -141,9 +143,9 @@ fn print_bench(engine: EngineKind, r: &bench::BenchReport) {
         r.restored_ms / r.cold_ms,
         r.restored_ms / r.floor_ms,
         r.snapshot_bytes as f64 / 1e6
-    );
+    ));
     let same = r.cold_output == r.restored_output && r.warm_output.as_ref().is_none_or(|w| *w == r.cold_output);
-    println!("outputs: {}", if same { "cold, restored and warm agree" } else { "DIFFER" });
+    print_line(&format!("outputs: {}", if same { "cold, restored and warm agree" } else { "DIFFER" }));
 }
 
 fn parse_context(text: &str) -> Result<(String, PathBuf), String> {
@@ -202,7 +204,9 @@ fn main() -> ExitCode {
             };
             run::run(&run::RunArgs { snapshot: file, scripts, print, args, modules, context }).map(drop)
         }
-        Command::Inspect { file, json } => inspect::inspect(&file, json).map(|text| println!("{}", text.trim_end())),
+        Command::Inspect { file, json } => {
+            inspect::inspect(&file, json).map(|text| polysnap::commands::print_line(text.trim_end()))
+        }
         Command::Bench { engine, scripts, print, warmup, runs } => {
             let engine: EngineKind = engine.into();
             bench::bench(&bench::BenchArgs { engine, scripts, print, warmup, runs }).map(|r| print_bench(engine, &r))

@@ -55,7 +55,7 @@ impl Api for Chakra {
     }
 
     fn capabilities() -> Capabilities {
-        Capabilities::OBJECT_WRAP | Capabilities::CONCURRENT_RUNTIMES
+        Capabilities::OBJECT_WRAP | Capabilities::CONCURRENT_RUNTIMES | Capabilities::CODE_CACHE
     }
 
     fn gaps() -> &'static [CapabilityGap] {
@@ -144,5 +144,31 @@ impl snapshot_core::Runtime for Runtime {
     fn restore(payload: SharedBytes, natives: &[&Native]) -> Result<Self, ChakraError> {
         let payload = TtdPayload::decode(payload.as_slice())?;
         Runtime::inflate(&Library::open_default()?, &payload, specs(natives)?)
+    }
+
+    /// Serializes the script to bytecode (`JsSerialize`, which parses every function in
+    /// full), then runs it from that bytecode; returns the enveloped bytecode.
+    fn run_script_producing_cache(&mut self, name: &str, source: &str) -> Result<(HostValue, Vec<u8>), ScriptError> {
+        let bytecode = self.serialize_script(name, source).map_err(script_error)?;
+        let value = self.run_serialized(name, source, &bytecode).map_err(script_error)?;
+        Ok((value, bytecode))
+    }
+
+    /// Runs from the bytecode; bytecode whose envelope does not match this library and this
+    /// source (ChakraCore itself does not validate bytecode) is set aside and the script runs
+    /// from source.
+    fn run_script_with_cache(
+        &mut self,
+        name: &str,
+        source: &str,
+        cache: &[u8],
+    ) -> Result<(HostValue, bool), ScriptError> {
+        match self.run_serialized(name, source, cache) {
+            Ok(value) => Ok((value, true)),
+            Err(ChakraError::Bytecode { .. }) => {
+                Ok((Runtime::run_script(self, name, source).map_err(script_error)?, false))
+            }
+            Err(other) => Err(script_error(other)),
+        }
     }
 }

@@ -40,6 +40,9 @@ pub const JS_RUNTIME_ATTRIBUTE_DISABLE_BACKGROUND_WORK: u32 = 0x1;
 pub const JS_PARSE_SCRIPT_ATTRIBUTE_NONE: u32 = 0x0;
 /// `JsTTDMoveNone`.
 pub const JS_TTD_MOVE_NONE: u32 = 0x0;
+/// `JsParseScriptAttributeArrayBufferIsUtf16Encoded`: an `ArrayBuffer` source holds
+/// UTF-16 (without it, UTF-8).
+pub const JS_PARSE_SCRIPT_ATTRIBUTE_ARRAY_BUFFER_IS_UTF16_ENCODED: u32 = 0x2;
 
 /// `JsValueType`, the type tag returned by `JsGetValueType`.
 #[repr(transparent)]
@@ -89,6 +92,8 @@ impl JsErrorCode {
     pub const NO_ERROR: JsErrorCode = JsErrorCode(0);
     /// `JsErrorInExceptionState`: a script exception is pending and must be cleared first.
     pub const IN_EXCEPTION_STATE: JsErrorCode = JsErrorCode(0x10004);
+    /// `JsErrorBadSerializedScript`: `JsRunSerialized` refused the bytecode's header.
+    pub const BAD_SERIALIZED_SCRIPT: JsErrorCode = JsErrorCode(0x10008);
     /// `JsErrorScriptException`: the script threw; the exception is pending.
     pub const SCRIPT_EXCEPTION: JsErrorCode = JsErrorCode(0x30001);
     /// `JsErrorScriptCompile`: the script did not parse; a `SyntaxError` is pending.
@@ -221,6 +226,16 @@ pub type JsTTDWriteBytesToStreamCallback =
 
 /// `JsTTDFlushAndCloseStreamCallback`.
 pub type JsTTDFlushAndCloseStreamCallback = unsafe extern "C" fn(handle: JsTTDStreamHandle, read: bool, write: bool);
+
+/// `JsSerializedLoadScriptCallback`: the engine asks for the source of a script run from
+/// bytecode (`JsRunSerialized`), lazily, whenever it first needs it (`toString` of a
+/// function, ...), possibly long after the run; `source_context` is the cookie given to
+/// `JsRunSerialized`.
+pub type JsSerializedLoadScriptCallback =
+    unsafe extern "C" fn(source_context: JsSourceContext, value: *mut JsValueRef, parse_attributes: *mut u32) -> bool;
+
+/// `JsFinalizeCallback`: called when an external object or buffer is collected.
+pub type JsFinalizeCallback = Option<unsafe extern "C" fn(data: *mut c_void)>;
 
 /// `JsThreadServiceCallback`; the backend always passes `None` (background work is disabled).
 pub type JsThreadServiceCallback =
@@ -364,6 +379,17 @@ jsrt_table! {
     JsHasException(has: *mut bool);
     /// `JsRun(script, sourceContext, sourceUrl, parseAttributes, *result)`.
     JsRun(script: JsValueRef, source_context: JsSourceContext, source_url: JsValueRef, attributes: u32, result: *mut JsValueRef);
+    /// `JsCreateExternalArrayBuffer(data, byteLength, finalizeCallback, callbackState, *buffer)`:
+    /// an `ArrayBuffer` over host memory (not copied; the host keeps it alive).
+    JsCreateExternalArrayBuffer(data: *mut c_void, byte_length: u32, finalize: JsFinalizeCallback, callback_state: *mut c_void, buffer: *mut JsValueRef);
+    /// `JsSerialize(script, *buffer, parseAttributes)`: parses `script` (a string or an
+    /// `ArrayBuffer` of UTF-8, or UTF-16 with the attribute) without running it and returns
+    /// its bytecode in a new `ArrayBuffer`.
+    JsSerialize(script: JsValueRef, buffer: *mut JsValueRef, parse_attributes: u32);
+    /// `JsRunSerialized(buffer, scriptLoadCallback, sourceContext, sourceUrl, *result)`: runs
+    /// bytecode from `JsSerialize`. The engine detaches `buffer` and keeps its bytes until
+    /// every function made from them is collected; it checks only the bytecode header.
+    JsRunSerialized(buffer: JsValueRef, load_source: JsSerializedLoadScriptCallback, source_context: JsSourceContext, source_url: JsValueRef, result: *mut JsValueRef);
     /// `JsSetPromiseContinuationCallback(callback, state)`.
     JsSetPromiseContinuationCallback(callback: Option<JsPromiseContinuationCallback>, state: *mut c_void);
     /// `JsTTDCreateRecordRuntime(attributes, enableDebugging, snapInterval, snapHistoryLength, open, write, close, threadService, *runtime)`.
@@ -1038,6 +1064,68 @@ impl Jsrt {
         }
     }
 
+    /// An external `ArrayBuffer` over `source`'s UTF-8 bytes (no copy).
+    fn source_buffer(&self, source: &crate::bytecode::SourceText) -> Result<Value, ChakraError> {
+        let mut v: JsValueRef = std::ptr::null_mut();
+        // SAFETY: `source.as_ptr()` points to `source.len() + 1` bytes owned by the
+        // `SourceText`, which the runtime keeps (in an `Rc`, never mutated) until after it is
+        // disposed, so they outlive the buffer and every engine pointer into them; the
+        // engine only reads script sources. No finalizer; valid out pointer.
+        let code = unsafe {
+            (self.JsCreateExternalArrayBuffer)(
+                source.as_ptr() as *mut c_void,
+                source.len(),
+                None,
+                std::ptr::null_mut(),
+                &mut v,
+            )
+        };
+        self.check("JsCreateExternalArrayBuffer", code)?;
+        Ok(Value(v))
+    }
+
+    /// `JsSerialize` of `source` (UTF-8, from host memory): parses without running and
+    /// returns a copy of the bytecode. The parsed script stays in the runtime and keeps
+    /// pointing at `source`'s bytes (see [`crate::bytecode::SourceText`]).
+    pub(crate) fn serialize(&self, source: &crate::bytecode::SourceText) -> Result<Vec<u8>, ChakraError> {
+        let script = self.source_buffer(source)?;
+        let mut buffer: JsValueRef = std::ptr::null_mut();
+        // SAFETY: `script` is a live ArrayBuffer of UTF-8 (attribute none = UTF-8); valid
+        // out pointer.
+        let code = unsafe { (self.JsSerialize)(script.0, &mut buffer, JS_PARSE_SCRIPT_ATTRIBUTE_NONE) };
+        self.check("JsSerialize", code)?;
+        self.array_buffer_bytes(Value(buffer))
+    }
+
+    /// `JsRunSerialized` of checked bytecode named `url`, with `source` supplied on demand
+    /// through [`serialized_source_shim`].
+    ///
+    /// `source` must stay at its address until the runtime is disposed: its address is the
+    /// callback's cookie and the engine may ask for the source at any time until then
+    /// (`runtime.rs` keeps it in an `Rc` in the runtime's state, dropped after disposal).
+    pub(crate) fn run_serialized(
+        &self,
+        bytecode: &crate::bytecode::Verified<'_>,
+        source: &crate::bytecode::SourceText,
+        url: &str,
+    ) -> Result<Value, ChakraError> {
+        // An engine-owned copy: JsRunSerialized detaches it and keeps the bytes alive until
+        // every function made from them is collected (functions are deserialized lazily).
+        let buffer = self.create_array_buffer(bytecode.bytes())?;
+        let url = self.string(url)?;
+        let cookie = source as *const crate::bytecode::SourceText as JsSourceContext;
+        let mut r: JsValueRef = std::ptr::null_mut();
+        // SAFETY: `buffer` and `url` are live values on the stack; the bytecode passed
+        // every check of `bytecode::open` (the only way to make a `Verified`): made by
+        // JsSerialize of this exact library build (SHA-256) for this exact source, length
+        // and checksum intact; ChakraCore itself checks only the header. The shim has the
+        // header's signature and reads `cookie` only as the `SourceText` it is, which
+        // outlives the runtime (see above). Valid out pointer.
+        let code = unsafe { (self.JsRunSerialized)(buffer.0, serialized_source_shim, cookie, url.0, &mut r) };
+        self.check("JsRunSerialized", code)?;
+        Ok(Value(r))
+    }
+
     /// `JsRun` of `source` (from a string, as TTD needs) named `url`.
     pub(crate) fn run(&self, source: &str, source_context: usize, url: &str) -> Result<Value, ChakraError> {
         let script = self.string(source)?;
@@ -1098,6 +1186,36 @@ unsafe extern "C" fn promise_job_shim(task: JsValueRef, callback_state: *mut c_v
     // the runtime's state until after disposal.
     let jobs = unsafe { &*(callback_state as *const crate::runtime::JobQueue) };
     let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| jobs.push(Value(task))));
+}
+
+/// `JsSerializedLoadScriptCallback`: hands the engine the source of a script run from
+/// bytecode, as an external `ArrayBuffer` of UTF-8 over the host's [`SourceText`].
+///
+/// [`SourceText`]: crate::bytecode::SourceText
+unsafe extern "C" fn serialized_source_shim(
+    source_context: JsSourceContext,
+    value: *mut JsValueRef,
+    parse_attributes: *mut u32,
+) -> bool {
+    if source_context == 0 || value.is_null() || parse_attributes.is_null() {
+        return false;
+    }
+    // SAFETY: `source_context` is the address of the `SourceText` given to
+    // `Jsrt::run_serialized`, alive until the runtime is disposed (so during any call).
+    let source = unsafe { &*(source_context as *const crate::bytecode::SourceText) };
+    let made = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| source.jsrt().source_buffer(source)));
+    match made {
+        Ok(Ok(buffer)) => {
+            // SAFETY: checked non-null above; the engine passes valid out pointers.
+            unsafe {
+                *value = buffer.0;
+                *parse_attributes = JS_PARSE_SCRIPT_ATTRIBUTE_NONE;
+            }
+            true
+        }
+        // The engine treats `false` as out of memory and throws it into the script.
+        _ => false,
+    }
 }
 
 /// Builds a byte slice from a (pointer, length) pair the engine passed; empty when null.

@@ -3,6 +3,7 @@
 
 use snapshot_core::HostValue;
 
+use crate::bytecode;
 use crate::error::ChakraError;
 use crate::library::Library;
 use crate::natives::NativeSpec;
@@ -112,6 +113,65 @@ impl Runtime {
     /// Runs a script from source, drains promise jobs, returns the completion value.
     pub fn run_script(&mut self, name: &str, source: &str) -> Result<HostValue, ChakraError> {
         self.core.run(name, source)
+    }
+
+    /// Parses `source` (without running it) and returns ChakraCore's bytecode for it,
+    /// sealed in polysnap's envelope (see [`bytecode`]): the input of
+    /// [`Runtime::run_serialized`], on this library build, for this exact source.
+    ///
+    /// Fresh runtimes only. `name` only appears in messages (`JsSerialize` takes no URL; the
+    /// name given to `run_serialized` is the one stack traces show). The runtime keeps a copy
+    /// of `source` until it is dropped (the engine reads the parsed script's text from it).
+    /// A syntax error is a [`ChakraError::Script`] with `compile` set.
+    pub fn serialize_script(&mut self, name: &str, source: &str) -> Result<Vec<u8>, ChakraError> {
+        self.require_fresh("serialize_script", name)?;
+        let identity = self.library_identity()?;
+        let code = self.core.serialize(source)?;
+        Ok(bytecode::seal(&identity, source, &code))
+    }
+
+    /// Runs the script `source` named `name` from `bytecode` (from
+    /// [`Runtime::serialize_script`] of the same source on the same library build), drains
+    /// promise jobs and returns the completion value, as [`Runtime::run_script`] does.
+    ///
+    /// Every field of the envelope is checked before ChakraCore sees a byte: a damaged,
+    /// truncated or foreign buffer, or one made from another source, is a
+    /// [`ChakraError::Bytecode`], never a crash. Fresh runtimes only. The runtime keeps a
+    /// copy of `source` until it is dropped: the engine asks for it whenever it first needs
+    /// the text (`Function.prototype.toString`, ...).
+    pub fn run_serialized(&mut self, name: &str, source: &str, bytecode: &[u8]) -> Result<HostValue, ChakraError> {
+        self.require_fresh("run_serialized", name)?;
+        let identity = self.library_identity()?;
+        let verified = bytecode::open(&identity, source, bytecode)?;
+        self.core.run_serialized(name, source, &verified)
+    }
+
+    /// Runs `bytecode` without the envelope's checks (child-process tests only: shows what
+    /// ChakraCore does with bad bytecode).
+    #[cfg(test)]
+    pub(crate) fn run_serialized_unchecked_for_test(
+        &mut self,
+        source: &str,
+        bytecode: &[u8],
+    ) -> Result<HostValue, ChakraError> {
+        self.core.run_serialized("polysnap:unchecked.js", source, &bytecode::Verified::unchecked_for_test(bytecode))
+    }
+
+    /// The loaded library's identity as bytes.
+    fn library_identity(&self) -> Result<[u8; 32], ChakraError> {
+        bytecode::identity_bytes(&crate::library::library_identity(self.core.jsrt.path())?)
+    }
+
+    fn require_fresh(&self, call: &str, name: &str) -> Result<(), ChakraError> {
+        match self.kind {
+            RuntimeKind::Fresh => Ok(()),
+            RuntimeKind::Inflated => Err(ChakraError::Usage(format!(
+                "Runtime::{call}({name:?}): expected a fresh runtime (Runtime::fresh), found one inflated from a \
+                 TTD snapshot; bytecode is not supported in TTD runtimes (run from bytecode inside a TTD record \
+                 runtime, ChakraCore aborts the process). Run the script from source with run_script, or use a \
+                 fresh runtime"
+            ))),
+        }
     }
 
     /// Evaluates `source` as a script named `polysnap:eval` (see [`Runtime::run_script`]).

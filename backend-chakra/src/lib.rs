@@ -8,6 +8,8 @@
 //!   [`TtdPayload::encode`] compresses it).
 //! * [`Runtime::inflate`] restores a payload into a live runtime; [`Runtime::fresh`]
 //!   makes a plain one.
+//! * [`Runtime::serialize_script`] / [`Runtime::run_serialized`]: ChakraCore's bytecode
+//!   cache, sealed in a checked envelope (see [`bytecode`]); fresh runtimes only.
 //! * Natives ([`NativeSpec`]) are reachable from JavaScript only through trampolines
 //!   (see [`natives`]), so they survive the snapshot.
 //! * Wrapped objects ([`HostValue::Wrapped`](snapshot_core::HostValue::Wrapped), ObjectWrap)
@@ -25,7 +27,10 @@
 //! * a frozen or sealed object that is a `WeakMap` key (every wrapped object is one)
 //!   stays non-extensible with read-only properties, but `Object.isFrozen` /
 //!   `Object.isSealed` return false for it (freezing it again restores them);
-//! * a recorder must run scripts from source (bytecode makes the capture abort);
+//! * a recorder must run scripts from source (bytecode makes the capture abort), so
+//!   [`Recorder`] has no bytecode methods;
+//! * ChakraCore checks only the header of bytecode: damaged bytecode kills the process
+//!   (hence the envelope of [`bytecode`]);
 //! * a payload only replays on the exact library build that wrote it, and any TTD
 //!   assert aborts the process: check [`library_identity`] before inflating.
 //!
@@ -36,6 +41,7 @@
 #![deny(clippy::undocumented_unsafe_blocks)]
 
 pub mod api;
+pub mod bytecode;
 pub mod error;
 pub mod ffi;
 pub mod library;

@@ -8,9 +8,10 @@ use std::sync::Arc;
 
 use snapshot_core::HostValue;
 
+use crate::bytecode::{SourceText, Verified};
 use crate::convert::{self, Handles};
 use crate::error::ChakraError;
-use crate::ffi::{ContextHandle, Jsrt, RuntimeHandle, Value};
+use crate::ffi::{ContextHandle, JsErrorCode, Jsrt, RuntimeHandle, Value};
 use crate::natives::{self, NativeSlot, NativeSpec};
 
 /// Promise jobs handed over by `JsSetPromiseContinuationCallback`, each held with
@@ -50,6 +51,10 @@ pub(crate) struct Core {
     #[allow(clippy::vec_box)]
     slots: RefCell<Vec<Box<NativeSlot>>>,
     next_source: Cell<usize>,
+    /// Sources of scripts serialized or run from bytecode: the engine reads them from this
+    /// memory, or asks for them through a callback whose cookie is their address, until
+    /// the runtime is disposed; dropped after it.
+    sources: RefCell<Vec<Rc<SourceText>>>,
 }
 
 impl Core {
@@ -63,6 +68,7 @@ impl Core {
             handles: Rc::default(),
             slots: RefCell::default(),
             next_source: Cell::new(1),
+            sources: RefCell::default(),
         }
     }
 
@@ -128,6 +134,43 @@ impl Core {
     /// Runs `source`, drains the promise jobs, converts the completion value.
     pub(crate) fn run(&self, name: &str, source: &str) -> Result<HostValue, ChakraError> {
         let v = self.run_raw(name, source)?;
+        self.drain_jobs()?;
+        self.to_host(v)
+    }
+
+    /// Keeps a copy of `source` until the runtime is disposed (see `sources`).
+    fn keep_source(&self, source: &str) -> Result<Rc<SourceText>, ChakraError> {
+        let text = Rc::new(SourceText::new(self.jsrt.clone(), source)?);
+        self.sources.borrow_mut().push(text.clone());
+        Ok(text)
+    }
+
+    /// Parses `source` without running it and returns ChakraCore's bytecode for it.
+    pub(crate) fn serialize(&self, source: &str) -> Result<Vec<u8>, ChakraError> {
+        self.enter()?;
+        let text = self.keep_source(source)?;
+        self.jsrt.serialize(&text)
+    }
+
+    /// Runs checked bytecode of `source` named `name`, drains the promise jobs, converts
+    /// the completion value.
+    pub(crate) fn run_serialized(
+        &self,
+        name: &str,
+        source: &str,
+        bytecode: &Verified<'_>,
+    ) -> Result<HostValue, ChakraError> {
+        self.enter()?;
+        let text = self.keep_source(source)?;
+        let v = self.jsrt.run_serialized(bytecode, &text, name).map_err(|e| match e {
+            ChakraError::Engine { code, .. } if code == JsErrorCode::BAD_SERIALIZED_SCRIPT => ChakraError::Bytecode {
+                reason: format!(
+                    "ChakraCore refused the bytecode's own header with {code}: it names another ChakraCore \
+                     version or architecture, or the header is damaged"
+                ),
+            },
+            e => e,
+        })?;
         self.drain_jobs()?;
         self.to_host(v)
     }
@@ -218,7 +261,7 @@ impl Drop for Core {
         if let Err(e) = jsrt.dispose_runtime(self.rt) {
             eprintln!("polysnap/chakra: disposing a runtime failed: {e}");
         }
-        // `slots` and `jobs` (referenced by the engine) are dropped after this, when the
+        // `slots`, `jobs` and `sources` (referenced by the engine) are dropped after this, when the
         // runtime can no longer call them.
     }
 }

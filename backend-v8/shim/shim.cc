@@ -17,6 +17,7 @@
 // as indices into the table; on restore it maps the indices through the new table, so the
 // External of native i points at slot i of the restoring state, which names native i.
 
+#include <atomic>
 #include <cstdint>
 #include <cstring>
 #include <exception>
@@ -169,9 +170,13 @@ struct PsState {
   // The template of wrapped objects (see "Wrapped objects"), made on first use. Reset with
   // the contexts: no global handle may be alive at CreateBlob.
   v8::Global<v8::ObjectTemplate> wrap_template;
+  // Runtimes: scripts kept for a later code cache (v8__ScriptCompiler__RunKeepingScript),
+  // by process-unique id.
+  std::vector<std::pair<uint64_t, v8::Global<v8::UnboundScript>>> kept_scripts;
 
   // Drops every global handle of contexts (none may be alive at CreateBlob or Dispose).
   void ResetContexts() {
+    kept_scripts.clear();
     guards.Reset();
     for (auto& n : named) n.Reset();
     named.clear();
@@ -958,10 +963,38 @@ v8::Global<v8::Context>* ContextAt(PsState* st, int64_t index) {
   return c->IsEmpty() ? nullptr : c;
 }
 
+// What RunScript does with V8's code cache (see "Code cache" below). Null: nothing.
+struct CodeCacheIo {
+  // Consume: the cache to compile with (kConsumeCodeCache), borrowed for the compile call
+  // only; null/0 with `produce` set means produce. Not both.
+  const uint8_t* consume = nullptr;
+  size_t consume_len = 0;
+  bool produce = false;
+  // Out: whether V8 rejected `consume` (CachedData::rejected).
+  bool rejected = false;
+  // Out: the cache made after the run (empty when V8 cannot make one for this script).
+  std::string* produced = nullptr;
+  // Out, when non-null: the id under which the script is kept in `kept_scripts`.
+  uint64_t* keep_id = nullptr;
+};
+
+// Ids of kept scripts, unique in the process: an id from one state names nothing in another.
+std::atomic<uint64_t> g_next_script_id{1};
+
+// V8's code cache of `script` into `out` (left empty when V8 cannot make one).
+void CreateCodeCache(v8::Local<v8::UnboundScript> script, std::string* out) {
+  std::unique_ptr<v8::ScriptCompiler::CachedData> data(v8::ScriptCompiler::CreateCodeCache(script));
+  out->clear();
+  if (data != nullptr && data->data != nullptr && data->length > 0) {
+    out->assign(reinterpret_cast<const char*>(data->data), static_cast<size_t>(data->length));
+  }
+}
+
 // Runs `source` as a classic script in context `index` (see ContextAt), drains microtasks,
-// encodes the completion value into `out`.
+// encodes the completion value into `out`. With `cache`, compiles with or produces V8's
+// code cache as it asks.
 int RunScript(PsState* st, int64_t index, const char* name, size_t name_len, const char* src,
-              size_t src_len, PsBuf* out) {
+              size_t src_len, PsBuf* out, CodeCacheIo* cache = nullptr) {
   v8::Global<v8::Context>* which = ContextAt(st, index);
   if (which == nullptr) {
     SetInternal(out, "no context at index " + std::to_string(index) + " in this isolate");
@@ -984,12 +1017,36 @@ int RunScript(PsState* st, int64_t index, const char* name, size_t name_len, con
   v8::ScriptOrigin origin(isolate, name_str);
   v8::Local<v8::Script> script;
   v8::Local<v8::Value> result;
-  if (!v8::Script::Compile(ctx, src_str, &origin).ToLocal(&script) ||
-      !script->Run(ctx).ToLocal(&result)) {
+  bool compiled;
+  if (cache != nullptr && cache->consume != nullptr) {
+    // BufferNotOwned: V8 reads the caller's bytes during this Compile call only (it copies
+    // them first when they are not pointer-aligned); `source` deletes the CachedData object,
+    // not the bytes, when it goes out of scope at the end of this block.
+    auto* data = new v8::ScriptCompiler::CachedData(cache->consume, static_cast<int>(cache->consume_len),
+                                                    v8::ScriptCompiler::CachedData::BufferNotOwned);
+    v8::ScriptCompiler::Source source(src_str, origin, data);
+    compiled = v8::ScriptCompiler::Compile(ctx, &source, v8::ScriptCompiler::kConsumeCodeCache)
+                   .ToLocal(&script);
+    cache->rejected = source.GetCachedData()->rejected;
+  } else {
+    v8::ScriptCompiler::Source source(src_str, origin);
+    compiled = v8::ScriptCompiler::Compile(ctx, &source).ToLocal(&script);
+  }
+  if (!compiled || !script->Run(ctx).ToLocal(&result)) {
     EncodeJsError(isolate, ctx, tc, out->bytes);
     return kJsError;
   }
   isolate->PerformMicrotaskCheckpoint();
+  if (cache != nullptr && cache->produce && cache->produced != nullptr) {
+    // After the run (and its microtasks): the cache then holds the bytecode of every
+    // function compiled so far, not only of the top level (V8's "after execution" cache).
+    CreateCodeCache(script->GetUnboundScript(), cache->produced);
+  }
+  if (cache != nullptr && cache->keep_id != nullptr) {
+    uint64_t id = g_next_script_id.fetch_add(1);
+    st->kept_scripts.emplace_back(id, v8::Global<v8::UnboundScript>(isolate, script->GetUnboundScript()));
+    *cache->keep_id = id;
+  }
   out->bytes.clear();
   Encoder enc{isolate, ctx, out->bytes, {}};
   if (!enc.Encode(result, 0)) {
@@ -1478,6 +1535,109 @@ int v8__Isolate__RunScript(PsState* st, const char* name, size_t name_len, const
   PS_GUARD_BEGIN
   return RunScript(st, st->current, name, name_len, src, src_len, out);
   PS_GUARD_END(out)
+}
+
+// ---- code cache ------------------------------------------------------------------------
+//
+// V8's code cache for classic scripts, in a runtime's current context. Producing runs the
+// script and then serializes its UnboundScript (ScriptCompiler::CreateCodeCache), so every
+// function compiled by the run is included; consuming compiles with kConsumeCodeCache and
+// reports CachedData::rejected. V8 checks a cache's magic number, V8 version, source hash
+// (the source's *length*, plus a module bit), flag hash and payload length, and rejects a
+// mismatch by compiling from source (this build also verifies the payload checksum). The
+// Rust side (src/code_cache.rs) wraps caches in its own envelope (hash of the whole source,
+// build identity, checksum) and checks it first: V8 accepts a cache of another source of the
+// same length and runs the cached code.
+
+// Runs a script in the current context and writes V8's code cache for it, made after the
+// run, into `cache` (left empty when V8 cannot make one, e.g. for asm.js modules).
+int v8__ScriptCompiler__RunProducingCache(PsState* st, const char* name, size_t name_len,
+                                          const char* src, size_t src_len, PsBuf* cache,
+                                          PsBuf* out) {
+  PS_GUARD_BEGIN
+  CodeCacheIo io;
+  io.produce = true;
+  io.produced = &cache->bytes;
+  return RunScript(st, st->current, name, name_len, src, src_len, out, &io);
+  PS_GUARD_END(out)
+}
+
+// Compiles a script in the current context with `data[0..len)` as its code cache
+// (kConsumeCodeCache; the bytes are read during the call only), runs it, and sets
+// `*rejected` to 1 when V8 rejected the cache (it then compiled from source), else 0.
+int v8__ScriptCompiler__RunConsumingCache(PsState* st, const char* name, size_t name_len,
+                                          const char* src, size_t src_len, const uint8_t* data,
+                                          size_t len, int* rejected, PsBuf* out) {
+  PS_GUARD_BEGIN
+  *rejected = 1;
+  if (data == nullptr || len == 0 || len > static_cast<size_t>(INT32_MAX)) {
+    SetInternal(out, "code cache empty or larger than 2 GiB");
+    return kInternalError;
+  }
+  CodeCacheIo io;
+  io.consume = data;
+  io.consume_len = len;
+  int status = RunScript(st, st->current, name, name_len, src, src_len, out, &io);
+  *rejected = io.rejected ? 1 : 0;
+  return status;
+  PS_GUARD_END(out)
+}
+
+// Runs a script in the current context like v8__Isolate__RunScript and keeps its
+// UnboundScript (a global handle, until v8__ScriptCompiler__ForgetScript or the state's
+// deletion) under the id written to `*id`, for v8__ScriptCompiler__CreateCodeCache later.
+// A script that throws is not kept.
+int v8__ScriptCompiler__RunKeepingScript(PsState* st, const char* name, size_t name_len,
+                                         const char* src, size_t src_len, uint64_t* id,
+                                         PsBuf* out) {
+  PS_GUARD_BEGIN
+  *id = 0;
+  CodeCacheIo io;
+  io.keep_id = id;
+  return RunScript(st, st->current, name, name_len, src, src_len, out, &io);
+  PS_GUARD_END(out)
+}
+
+// Writes V8's code cache of kept script `id` into `cache`, as it is now (with every function
+// compiled so far); empty when V8 cannot make one. An id this state does not keep is an
+// internal error.
+int v8__ScriptCompiler__CreateCodeCache(PsState* st, uint64_t id, PsBuf* cache, PsBuf* out) {
+  PS_GUARD_BEGIN
+  for (auto& kept : st->kept_scripts) {
+    if (kept.first != id) continue;
+    v8::Isolate* isolate = st->isolate;
+    v8::Isolate::Scope iscope(isolate);
+    v8::HandleScope hs(isolate);
+    v8::Context::Scope cscope(st->context.Get(isolate));
+    CreateCodeCache(kept.second.Get(isolate), &cache->bytes);
+    return kOk;
+  }
+  SetInternal(out, "no kept script with id " + std::to_string(id) + " in this isolate");
+  return kInternalError;
+  PS_GUARD_END(out)
+}
+
+// Releases kept script `id` (nothing when this state does not keep it).
+void v8__ScriptCompiler__ForgetScript(PsState* st, uint64_t id) {
+  if (st == nullptr || st->isolate == nullptr) return;
+  try {
+    v8::Isolate::Scope iscope(st->isolate);
+    auto& v = st->kept_scripts;
+    for (size_t i = 0; i < v.size(); i++) {
+      if (v[i].first == id) {
+        v.erase(v.begin() + static_cast<std::ptrdiff_t>(i));
+        return;
+      }
+    }
+  } catch (...) {
+  }
+}
+
+// ScriptCompiler::CachedDataVersionTag(): V8's tag for the version and flags a code cache
+// depends on (equal tags: this process would not reject a cache for those reasons). Call
+// after v8__Platform__Init.
+uint32_t v8__ScriptCompiler__CachedDataVersionTag() {
+  return v8::ScriptCompiler::CachedDataVersionTag();
 }
 
 // The raw engine objects, for C++ code compiled against the same V8 headers: the

@@ -39,6 +39,7 @@ impl Api for V8 {
             | Capabilities::DATA_VIEW
             | Capabilities::OBJECT_WRAP
             | Capabilities::EXACT_NUMBERS
+            | Capabilities::CODE_CACHE
             | Capabilities::ZERO_COPY_PAYLOAD
             | Capabilities::CONCURRENT_RUNTIMES
     }
@@ -119,6 +120,20 @@ impl snapshot_core::Runtime for Runtime {
 
     fn fresh(natives: &[&Native]) -> Result<Self, V8Error> {
         Runtime::fresh(specs(natives)?)
+    }
+
+    fn run_script_producing_cache(&mut self, name: &str, source: &str) -> Result<(HostValue, Vec<u8>), ScriptError> {
+        Runtime::run_script_producing_cache(self, name, source).map_err(script_error)
+    }
+
+    fn run_script_with_cache(
+        &mut self,
+        name: &str,
+        source: &str,
+        cache: &[u8],
+    ) -> Result<(HostValue, bool), ScriptError> {
+        let (value, outcome) = Runtime::run_script_with_cache(self, name, source, cache).map_err(script_error)?;
+        Ok((value, outcome == crate::CacheOutcome::Accepted))
     }
 
     fn restore(payload: SharedBytes, natives: &[&Native]) -> Result<Self, V8Error> {

@@ -50,7 +50,8 @@ pub struct BlobHeader {
     pub checksum: u64,
 }
 
-fn checksum(bytes: &[u8]) -> u64 {
+/// The shim's 64-bit checksum of `bytes` (fast, detects damage; not cryptographic).
+pub(crate) fn checksum(bytes: &[u8]) -> u64 {
     // SAFETY: the pointer and length come from a valid slice; the function only reads.
     unsafe { ffi::v8__Blob__Checksum(bytes.as_ptr(), bytes.len()) }
 }

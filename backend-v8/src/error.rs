@@ -27,6 +27,17 @@ pub enum V8Error {
         /// What these bytes have.
         found: String,
     },
+    /// A code cache that [`Runtime::run_script_with_cache`](crate::Runtime::run_script_with_cache)
+    /// would not hand to V8 (it then compiles from source and reports
+    /// [`CacheOutcome::Rejected`](crate::CacheOutcome::Rejected)); returned by
+    /// [`check_code_cache`](crate::check_code_cache).
+    #[error("not a usable code cache for this script: expected {expected}, found {found}; make a new cache with Runtime::run_script_producing_cache for this source in this build (until then the script compiles from source)")]
+    BadCodeCache {
+        /// What a usable cache has at this point.
+        expected: String,
+        /// What these bytes have.
+        found: String,
+    },
     /// The snapshot was made by a different V8 build than the one this process runs.
     #[error(
         "snapshot made by V8 build `{found}`, but this process runs `{expected}`; rebuild the snapshot with this build"

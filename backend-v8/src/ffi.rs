@@ -137,6 +137,55 @@ extern "C" {
         src_len: usize,
         out: *mut PsBuf,
     ) -> c_int;
+    /// Runs a classic script in the isolate's current context, drains microtasks, then
+    /// writes V8's code cache for it (`ScriptCompiler::CreateCodeCache`, made after the run)
+    /// into `cache`; `cache` stays empty when V8 cannot make one.
+    pub fn v8__ScriptCompiler__RunProducingCache(
+        state: *mut PsState,
+        name: *const c_char,
+        name_len: usize,
+        src: *const c_char,
+        src_len: usize,
+        cache: *mut PsBuf,
+        out: *mut PsBuf,
+    ) -> c_int;
+    /// Compiles a classic script in the current context with `data[..len]` as its code
+    /// cache (`kConsumeCodeCache`; read during the call only, 0 < len <= i32::MAX), runs it
+    /// and drains microtasks; `*rejected` is 1 when V8 rejected the cache, else 0.
+    pub fn v8__ScriptCompiler__RunConsumingCache(
+        state: *mut PsState,
+        name: *const c_char,
+        name_len: usize,
+        src: *const c_char,
+        src_len: usize,
+        data: *const u8,
+        len: usize,
+        rejected: *mut c_int,
+        out: *mut PsBuf,
+    ) -> c_int;
+    /// Runs a classic script like [`v8__Isolate__RunScript`] and keeps its `UnboundScript`
+    /// under a process-unique id written to `*id` (not kept when it throws).
+    pub fn v8__ScriptCompiler__RunKeepingScript(
+        state: *mut PsState,
+        name: *const c_char,
+        name_len: usize,
+        src: *const c_char,
+        src_len: usize,
+        id: *mut u64,
+        out: *mut PsBuf,
+    ) -> c_int;
+    /// Writes V8's code cache of kept script `id` as it is now into `cache` (empty when V8
+    /// cannot make one); an id the state does not keep is an internal error.
+    pub fn v8__ScriptCompiler__CreateCodeCache(
+        state: *mut PsState,
+        id: u64,
+        cache: *mut PsBuf,
+        out: *mut PsBuf,
+    ) -> c_int;
+    /// Releases kept script `id` (no-op for an id the state does not keep).
+    pub fn v8__ScriptCompiler__ForgetScript(state: *mut PsState, id: u64);
+    /// `ScriptCompiler::CachedDataVersionTag()`; call after [`v8__Platform__Init`].
+    pub fn v8__ScriptCompiler__CachedDataVersionTag() -> u32;
     /// Disposes the isolate and frees the state.
     pub fn v8__Isolate__Delete(state: *mut PsState);
     /// The state's `v8::Isolate*`.

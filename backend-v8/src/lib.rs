@@ -8,6 +8,12 @@
 //! * [`Runtime`] — an isolate restored from such a blob ([`Runtime::from_blob`]) or fresh
 //!   ([`Runtime::fresh`]); run scripts in its default context or a
 //!   [named one](Runtime::enter_context), get [`HostValue`](snapshot_core::HostValue)s back.
+//! * [`code_cache`] — V8's code cache for classic scripts:
+//!   [`run_script_producing_cache`](Runtime::run_script_producing_cache),
+//!   [`run_script_keeping`](Runtime::run_script_keeping) +
+//!   [`code_cache`](Runtime::code_cache), [`run_script_with_cache`](Runtime::run_script_with_cache)
+//!   (a [`CacheOutcome`]); caches come in an envelope checked before V8 reads them, because
+//!   V8's own source check is the source's length only.
 //! * [`convert`] — how JavaScript values map to `HostValue`.
 //! * [`envelope`] — the header around every blob, checked before V8 sees a byte.
 //! * [`v8_version`], [`build_identity`] — for container headers.
@@ -156,6 +162,7 @@
 
 pub mod api;
 mod buf;
+pub mod code_cache;
 pub mod convert;
 mod creator;
 pub mod envelope;
@@ -166,6 +173,7 @@ mod platform;
 mod runtime;
 
 pub use api::V8;
+pub use code_cache::{check_code_cache, code_cache_version_tag, CacheOutcome, KeptScript};
 pub use creator::{CodeHandling, SnapshotBuilder};
 pub use envelope::BlobHeader;
 pub use error::V8Error;

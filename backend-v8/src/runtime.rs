@@ -97,6 +97,11 @@ impl Runtime {
         unsafe { ffi::v8__Isolate__RawDefaultContext(self.state.as_ptr()) }
     }
 
+    /// The shim state, for this crate's other modules (live as long as `self`).
+    pub(crate) fn state_ptr(&self) -> *mut ffi::PsState {
+        self.state.as_ptr()
+    }
+
     /// Restores a snapshot made by [`SnapshotBuilder`](crate::SnapshotBuilder).
     ///
     /// `natives` may come in any order: the blob records its external-reference table,

@@ -48,6 +48,9 @@ pub struct Scenario {
     /// How to damage the snapshot file before restoring it.
     #[serde(default)]
     pub corrupt: Option<Corruption>,
+    /// The capture strategy: `heap` (default) or `code-cache`.
+    #[serde(default)]
+    pub strategy: Option<String>,
     /// Make the snapshot with stdout on a terminal (a pseudo-terminal), restore with it on
     /// a pipe.
     #[serde(default)]
@@ -135,6 +138,11 @@ impl Scenario {
         for native in scenario.natives.iter().chain(&scenario.restore_without) {
             if !crate::natives::NAMES.contains(&native.as_str()) {
                 return Err(invalid(format!("unknown native `{native}`; known: {}", crate::natives::NAMES.join(", "))));
+            }
+        }
+        if let Some(strategy) = &scenario.strategy {
+            if strategy != "heap" && strategy != "code-cache" {
+                return Err(invalid(format!("unknown strategy `{strategy}`: use heap or code-cache")));
             }
         }
         for flag in &scenario.requires {

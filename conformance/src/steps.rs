@@ -104,7 +104,12 @@ pub fn make<A: Api>(scenario: &Scenario, out: &Path) -> Result<(), StepError> {
             (name.clone(), vec![Script::new(format!("{}/contexts/{name}.js", scenario.name), setup.as_str())])
         })
         .collect();
+    let strategy = match scenario.strategy.as_deref() {
+        Some("code-cache") => polysnap::core::format::Strategy::CodeCache,
+        _ => polysnap::core::format::Strategy::Heap,
+    };
     let options = MakeOptions {
+        strategy,
         warmup: scenario.warmup.as_ref().map(|w| Script::new(format!("{}/warmup.js", scenario.name), w.as_str())),
         contexts,
         ..MakeOptions::default()

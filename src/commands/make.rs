@@ -50,8 +50,13 @@ pub fn make(args: &MakeArgs) -> Result<u64, Failure> {
     let shown = spinner.clone();
     let progress: crate::pipeline::make::Progress =
         std::sync::Arc::new(move |step: &str| shown.set_message(step.to_owned()));
-    let options =
-        MakeOptions { embed_names: args.embed_names, warmup, contexts, progress: Some(progress), strategy: args.strategy };
+    let options = MakeOptions {
+        embed_names: args.embed_names,
+        warmup,
+        contexts,
+        progress: Some(progress),
+        strategy: args.strategy,
+    };
     let snapshot: Result<_, crate::Error> =
         with_backend!(args.engine, |A| make_snapshot::<A>(&registry, &mut rehydrators, &scripts, &options));
     let snapshot = snapshot.map_err(|e| {

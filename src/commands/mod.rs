@@ -65,3 +65,17 @@ pub fn read_scripts(paths: &[std::path::PathBuf]) -> Result<Vec<crate::Script>, 
         })
         .collect()
 }
+
+/// Writes `text` and a newline to stdout. A reader that went away (`polysnap inspect | head`)
+/// is not an error worth a message: the process exits quietly with status 0.
+pub fn print_line(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = writeln!(out, "{text}").and_then(|()| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("polysnap: cannot write to stdout: {e}");
+        std::process::exit(2);
+    }
+}

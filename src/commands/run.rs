@@ -84,7 +84,7 @@ fn run_scripts(
                 HostValue::String(s) => s,
                 other => format!("{other:?}"),
             };
-            println!("{text}");
+            crate::commands::print_line(&text);
             Some(text)
         }
         None => None,

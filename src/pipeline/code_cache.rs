@@ -10,9 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 use snapshot_core::format::{Header, PayloadEncoding, Snapshot, Strategy, Target};
-use snapshot_core::{
-    reconcile, Api, DynScriptHost, ExtraPolicy, Native, Registry, Rehydrators, Runtime,
-};
+use snapshot_core::{reconcile, Api, DynScriptHost, ExtraPolicy, Native, Registry, Rehydrators, Runtime};
 
 use crate::pipeline::jsapi;
 use crate::{Error, MakeOptions, Script, SnapshotFile};
