@@ -27,8 +27,8 @@ fn main() -> ExitCode {
     println!("workload: typescript@4.9.5 ({}), then ts.transpileModule on a small file", typescript.display());
     println!();
     println!(
-        "{:<8} {:>10} {:>10} {:>10} {:>15} {:>11} {:>9}  same output",
-        "engine", "cold", "restored", "warm", "restored/cold", "warm/cold", "snapshot"
+        "{:<8} {:>10} {:>10} {:>10} {:>11} {:>9} {:>6} {:>11} {:>9}  same output",
+        "engine", "cold", "restored", "warm", "code-cache", "restored", "warm", "code-cache", "snapshot"
     );
     let mut ok = true;
     for engine in [EngineKind::V8, EngineKind::ChakraCore] {
@@ -43,18 +43,22 @@ fn main() -> ExitCode {
             Ok(r) => {
                 let same = r.cold_output == r.restored_output
                     && r.warm_output.as_ref().is_none_or(|w| *w == r.cold_output)
+                    && r.code_cache_output.as_ref().is_none_or(|c| *c == r.cold_output)
                     && r.cold_output.contains("exports.norm");
                 ok &= same;
-                let warm = r.warm_ms.map_or("-".to_owned(), |ms| format!("{ms:.1} ms"));
-                let warm_ratio = r.warm_ms.map_or("-".to_owned(), |ms| format!("{:.2}", ms / r.cold_ms));
+                let ms = |v: Option<f64>| v.map_or("-".to_owned(), |ms| format!("{ms:.1} ms"));
+                let ratio = |v: Option<f64>| v.map_or("-".to_owned(), |ms| format!("{:.2}", ms / r.cold_ms));
+                let code_cache = r.code_cache_ms.as_ref().ok().copied();
                 println!(
-                    "{:<8} {:>7.1} ms {:>7.1} ms {:>10} {:>15.2} {:>11} {:>6.1} MB  {}",
+                    "{:<8} {:>7.1} ms {:>7.1} ms {:>10} {:>11} {:>9.2} {:>6} {:>11} {:>6.1} MB  {}",
                     engine.to_string(),
                     r.cold_ms,
                     r.restored_ms,
-                    warm,
+                    ms(r.warm_ms),
+                    ms(code_cache),
                     r.restored_ms / r.cold_ms,
-                    warm_ratio,
+                    ratio(r.warm_ms),
+                    ratio(code_cache),
                     r.snapshot_bytes as f64 / 1e6,
                     if same { "yes" } else { "NO" }
                 );
@@ -68,7 +72,9 @@ fn main() -> ExitCode {
     println!();
     println!("cold: fresh runtime + load typescript + transpile; restored: open the snapshot (mapped, validated),");
     println!("restore, transpile; warm: the same from a snapshot that kept the code a warm-up compiled (V8 only:");
-    println!("ChakraCore's time-travel snapshots keep no compiled code). In-process medians of 3 runs each.");
+    println!("ChakraCore's time-travel snapshots keep no compiled code); code-cache: the setup run again from the");
+    println!("engine's code cache (V8 code cache, ChakraCore bytecode). Ratios are each variant over cold.");
+    println!("In-process medians of 3 runs each; snapshot = the heap snapshot's size.");
     if ok {
         ExitCode::SUCCESS
     } else {

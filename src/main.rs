@@ -129,23 +129,31 @@ enum Command {
 }
 
 fn print_bench(engine: EngineKind, r: &bench::BenchReport) {
-    let warm = r.warm_ms.map_or_else(|| "       -".to_owned(), |ms| format!("{ms:>8.1}"));
-    let warm_ratio = r.warm_ms.map_or_else(|| "    -".to_owned(), |ms| format!("{:>5.2}", ms / r.cold_ms));
-    print_line(
-        "engine      cold ms  restored ms  warm ms  floor ms  restored/cold  warm/cold  restored/floor  snapshot",
-    );
+    let ms = |value: Option<f64>| value.map_or_else(|| "-".to_owned(), |ms| format!("{ms:.1}"));
+    let ratio = |value: Option<f64>| value.map_or_else(|| "-".to_owned(), |ms| format!("{:.2}", ms / r.cold_ms));
+    let code_cache = r.code_cache_ms.as_ref().ok().copied();
+    print_line("engine      cold ms  restored ms  warm ms  code-cache ms  floor ms  restored  warm  code-cache  restored/floor  snapshot");
     print_line(&format!(
-        "{:<8} {:>10.1} {:>12.1} {warm} {:>9.1} {:>14.2} {warm_ratio:>10} {:>15.2} {:>7.1} MB",
+        "{:<8} {:>10.1} {:>12.1} {:>8} {:>14} {:>9.1} {:>9.2} {:>5} {:>11} {:>15.2} {:>7.1} MB",
         engine.to_string(),
         r.cold_ms,
         r.restored_ms,
+        ms(r.warm_ms),
+        ms(code_cache),
         r.floor_ms,
         r.restored_ms / r.cold_ms,
+        ratio(r.warm_ms),
+        ratio(code_cache),
         r.restored_ms / r.floor_ms,
         r.snapshot_bytes as f64 / 1e6
     ));
-    let same = r.cold_output == r.restored_output && r.warm_output.as_ref().is_none_or(|w| *w == r.cold_output);
-    print_line(&format!("outputs: {}", if same { "cold, restored and warm agree" } else { "DIFFER" }));
+    print_line("(the three ratio columns are each variant's time over cold)");
+    if let Err(why) = &r.code_cache_ms {
+        print_line(&format!("code-cache: not measured ({why})"));
+    }
+    let agree = |other: &Option<String>| other.as_ref().is_none_or(|o| *o == r.cold_output);
+    let same = r.cold_output == r.restored_output && agree(&r.warm_output) && agree(&r.code_cache_output);
+    print_line(&format!("outputs: {}", if same { "every variant agrees with cold" } else { "DIFFER" }));
 }
 
 fn parse_context(text: &str) -> Result<(String, PathBuf), String> {

@@ -6,12 +6,15 @@
 //!   pipeline (engine check, reconcile, rehydrators, callbacks), evaluate EXPR;
 //! * restored, warm: the same from a snapshot made with a warm-up script (compiled code
 //!   kept), when one is given and the engine can keep code;
+//! * restored, code cache: a `code-cache` snapshot (the setup run again from the engine's
+//!   code cache), when the engine has one and the setup is deterministic;
 //! * engine floor: the same payload handed straight to the backend (no container checks,
 //!   no reconcile, no rehydrators), evaluate EXPR — what the engine itself costs.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use snapshot_core::format::Strategy;
 use snapshot_core::{Api, Capabilities, HostValue, Native, Runtime, ScriptHost};
 
 use crate::commands::{read_scripts, Failure};
@@ -44,6 +47,9 @@ pub struct BenchReport {
     pub restored_ms: f64,
     /// The same from the warm snapshot, when measured.
     pub warm_ms: Option<f64>,
+    /// The same from a `code-cache` snapshot (setup run again from the engine's code cache),
+    /// or why there is none (engine without the capability, setup not deterministic).
+    pub code_cache_ms: Result<f64, String>,
     /// The payload handed straight to the backend, expression.
     pub floor_ms: f64,
     /// The snapshot file's size.
@@ -54,6 +60,8 @@ pub struct BenchReport {
     pub restored_output: String,
     /// `String(EXPR)` from the last warm run.
     pub warm_output: Option<String>,
+    /// `String(EXPR)` from the last code-cache run.
+    pub code_cache_output: Option<String>,
 }
 
 /// Runs the benchmark and returns its medians.
@@ -113,6 +121,22 @@ fn measure<A: Api>(plan: &Plan<'_>, dir: &Path) -> Result<BenchReport, Error> {
         _ => (None, None),
     };
 
+    let (code_cache_ms, code_cache_output) = if A::capabilities().contains(Capabilities::CODE_CACHE) {
+        let cc_path = dir.join("bench-code-cache.psnap");
+        let options = MakeOptions { strategy: Strategy::CodeCache, ..MakeOptions::default() };
+        match make_snapshot::<A>(&registry, &mut plan.host.rehydrators(), plan.scripts, &options) {
+            Ok(snapshot) => {
+                write_snapshot(&cc_path, &snapshot)?;
+                let (times, output) = time_restores::<A>(plan, &registry, &cc_path)?;
+                (Ok(median_ms(times)), Some(output))
+            }
+            Err(Error::NotDeterministic { .. }) => (Err("setup not deterministic".to_owned()), None),
+            Err(other) => return Err(other),
+        }
+    } else {
+        (Err("engine has no code cache".to_owned()), None)
+    };
+
     let natives: Vec<&Native> = registry.natives().iter().collect();
     let file = SnapshotFile::open(&path)?;
     let floor = repeat(plan.runs, || {
@@ -124,11 +148,13 @@ fn measure<A: Api>(plan: &Plan<'_>, dir: &Path) -> Result<BenchReport, Error> {
         cold_ms: median_ms(cold),
         restored_ms: median_ms(restored),
         warm_ms: warm,
+        code_cache_ms,
         floor_ms: median_ms(floor),
         snapshot_bytes: std::fs::metadata(&path).map_or(0, |m| m.len()),
         cold_output,
         restored_output,
         warm_output,
+        code_cache_output,
     })
 }
 
