@@ -37,6 +37,8 @@ enum StrategyArg {
     /// The setup's sources and the engine's code cache, run again at restore (only for a
     /// deterministic setup, which make proves).
     CodeCache,
+    /// Both, each restore timed; the faster correct one is kept (inspect shows the figures).
+    Auto,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -71,7 +73,7 @@ enum Command {
         /// Files still open at capture: refuse (error), reopen at restore, or close.
         #[arg(long, value_enum, default_value = "error")]
         files: Files,
-        /// What to capture: the heap, or the sources with the engine's code cache.
+        /// What to capture: the heap, the sources with the engine's code cache, or auto.
         #[arg(long, value_enum, default_value = "heap")]
         strategy: StrategyArg,
         /// A named context set up by a script, captured beside the default one (V8).
@@ -199,8 +201,9 @@ fn main() -> ExitCode {
                 files,
                 contexts,
                 strategy: match strategy {
-                    StrategyArg::Heap => snapshot_core::format::Strategy::Heap,
-                    StrategyArg::CodeCache => snapshot_core::format::Strategy::CodeCache,
+                    StrategyArg::Heap => Some(snapshot_core::format::Strategy::Heap),
+                    StrategyArg::CodeCache => Some(snapshot_core::format::Strategy::CodeCache),
+                    StrategyArg::Auto => None,
                 },
             };
             make::make(&args).map(|bytes| eprintln!("polysnap: wrote {} ({bytes} bytes)", output.display()))

@@ -249,3 +249,30 @@ fn named_contexts_make_and_run_by_name() {
         assert_eq!(json["contexts"], serde_json::json!(["worker"]), "{engine}: {json}");
     }
 }
+
+#[test]
+fn auto_strategy_times_both_and_records_its_choice() {
+    for engine in engines() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "setup.js", "function sq(x) { return x * x; } var squares = [1, 2, 3].map(sq);");
+        let made =
+            polysnap(dir.path(), &["make", "--engine", engine, "--strategy", "auto", "-o", "auto.psnap", "setup.js"]);
+        assert_eq!(made.status.code(), Some(0), "{engine}: {}", stderr(&made));
+        let json: serde_json::Value =
+            serde_json::from_slice(&polysnap(dir.path(), &["inspect", "--json", "auto.psnap"]).stdout).unwrap();
+        let choice = &json["chosen_by_auto"];
+        assert!(choice["heap_restore_ms"].as_f64().unwrap() > 0.0, "{engine}: {json}");
+        assert!(choice["code_cache_restore_ms"].as_f64().unwrap() > 0.0, "{engine}: both are candidates: {json}");
+        let run = polysnap(dir.path(), &["run", "auto.psnap", "-p", "squares.join(',') + ':' + sq(5)"]);
+        assert_eq!((run.status.code(), stdout(&run).as_str()), (Some(0), "1,4,9:25\n"), "{engine}: {}", stderr(&run));
+
+        write(dir.path(), "random.js", "var seed = Math.random();");
+        let made =
+            polysnap(dir.path(), &["make", "--engine", engine, "--strategy", "auto", "-o", "nd.psnap", "random.js"]);
+        assert_eq!(made.status.code(), Some(0), "{engine}: {}", stderr(&made));
+        let json: serde_json::Value =
+            serde_json::from_slice(&polysnap(dir.path(), &["inspect", "--json", "nd.psnap"]).stdout).unwrap();
+        assert_eq!(json["strategy"], "Heap", "{engine}");
+        assert_eq!(json["chosen_by_auto"]["code_cache_not_a_candidate"], "the setup is not deterministic", "{engine}");
+    }
+}

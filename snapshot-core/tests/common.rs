@@ -29,6 +29,7 @@ pub fn sample() -> Snapshot<Vec<u8>> {
             payload_raw_len: 1024,
             contexts: vec!["worker".into()],
             names: vec!["app.config".into(), "timers.Timeout".into()],
+            choice: None,
         },
         refs,
         identities: vec![IdentityEntry { id: StableId::new("app.config"), slot: 0, wraps: None }],

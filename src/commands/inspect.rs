@@ -50,6 +50,11 @@ pub fn inspect(path: &Path, as_json: bool) -> Result<String, Failure> {
         "producer": h.producer,
         "created_unix_ms": h.created_unix_ms,
         "strategy": format!("{:?}", h.strategy),
+        "chosen_by_auto": h.choice.as_ref().map(|c| json!({
+            "heap_restore_ms": c.heap_restore_ms,
+            "code_cache_restore_ms": c.code_cache_restore_ms.as_ref().ok(),
+            "code_cache_not_a_candidate": c.code_cache_restore_ms.as_ref().err(),
+        })),
         "warm_code": h.warm_code,
         "names_embedded": h.names_embedded,
         "payload": { "encoding": format!("{:?}", h.payload_encoding), "stored_bytes": snapshot.payload.len(), "decoded_bytes": h.payload_raw_len },

@@ -23,8 +23,8 @@ pub struct MakeArgs {
     pub files: FilePolicy,
     /// Named contexts: (name, the script that sets it up).
     pub contexts: Vec<(String, PathBuf)>,
-    /// What to capture.
-    pub strategy: snapshot_core::format::Strategy,
+    /// What to capture; `None` is auto (both made and timed, the faster correct one kept).
+    pub strategy: Option<snapshot_core::format::Strategy>,
 }
 
 /// Makes the snapshot; returns its size in bytes.
@@ -55,10 +55,15 @@ pub fn make(args: &MakeArgs) -> Result<u64, Failure> {
         warmup,
         contexts,
         progress: Some(progress),
-        strategy: args.strategy,
+        strategy: args.strategy.unwrap_or_default(),
     };
-    let snapshot: Result<_, crate::Error> =
-        with_backend!(args.engine, |A| make_snapshot::<A>(&registry, &mut rehydrators, &scripts, &options));
+    let scratch =
+        tempfile::tempdir().map_err(|e| Failure::Unusable(format!("cannot create a temporary folder: {e}")))?;
+    let snapshot: Result<_, crate::Error> = with_backend!(args.engine, |A| match args.strategy {
+        Some(_) => make_snapshot::<A>(&registry, &mut rehydrators, &scripts, &options),
+        None =>
+            crate::pipeline::auto::make_auto::<A>(&registry, &|| host.rehydrators(), &scripts, &options, scratch.path(),),
+    });
     let snapshot = snapshot.map_err(|e| {
         spinner.finish_and_clear();
         Failure::from_error(e, &host)

@@ -86,6 +86,7 @@ pub fn make_code_cache<A: Api>(
             payload_raw_len: payload.len() as u64,
             contexts: Vec::new(),
             names: Vec::new(),
+            choice: None,
         },
         refs: registry.table(embed_names),
         identities: Vec::new(),

@@ -135,6 +135,7 @@ pub fn make_snapshot<A: Api>(
             payload_raw_len: captured.raw_len,
             contexts: captured.contexts,
             names,
+            choice: None,
         },
         refs: registry.table(embed_names),
         identities,

@@ -3,6 +3,7 @@
 //! make:    natives → `snapshot` API → setup scripts → serialize callbacks → rehydrators → capture → container
 //! restore: validate → check engine and machine → reconcile natives → restore → rehydrators → deserialize callbacks → main
 
+pub mod auto;
 pub mod code_cache;
 pub mod jsapi;
 pub mod make;

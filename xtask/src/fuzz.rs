@@ -68,6 +68,7 @@ fn seed() -> Snapshot<Vec<u8>> {
             payload_raw_len: 64,
             contexts: vec!["worker".into()],
             names: vec!["app.config".into()],
+            choice: None,
         },
         refs: RefTable::new(vec![RefEntry {
             id: StableId::new("fs.open"),

@@ -139,6 +139,17 @@ pub struct Header {
     /// When names are embedded: the name of every id used in the file (identities,
     /// rehydrators, wrapped types), so that dumps and errors read them in any build.
     pub names: Vec<String>,
+    /// When `make --strategy auto` chose the strategy: what it measured.
+    pub choice: Option<StrategyChoice>,
+}
+
+/// What `make --strategy auto` measured before keeping the faster correct strategy.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct StrategyChoice {
+    /// Median time to restore the heap snapshot, in milliseconds.
+    pub heap_restore_ms: f64,
+    /// Median time to restore the code-cache snapshot, or why it was not a candidate.
+    pub code_cache_restore_ms: Result<f64, String>,
 }
 
 /// One identity-map entry: a JS object the host finds again after restore by its id.
