@@ -19,7 +19,9 @@
 
 #include <atomic>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
+#include <unistd.h>
 #include <exception>
 #include <memory>
 #include <mutex>
@@ -380,6 +382,42 @@ bool MakeString(v8::Isolate* isolate, const char* p, size_t n, v8::Local<v8::Str
       .ToLocal(out);
 }
 
+// Why the running script was terminated, when the shim terminated it (heap limit).
+thread_local std::string g_termination_reason;
+
+// V8's default heap limit (~1.4 GB here) aborts the whole process when a script needs more
+// ("Fatal javascript OOM"). This callback, registered on every isolate, raises the limit
+// step by step up to half of the machine's memory; past that it terminates the script,
+// which then fails with a JS error saying so, and grants a little room to unwind.
+size_t NearHeapLimit(void* data, size_t current_limit, size_t /*initial_limit*/) {
+  v8::Isolate* isolate = static_cast<v8::Isolate*>(data);
+  static const size_t cap = [] {
+    // POLYSNAP_V8_HEAP_LIMIT_MB overrides the cap (tests use it to reach it quickly).
+    if (const char* mb = std::getenv("POLYSNAP_V8_HEAP_LIMIT_MB")) {
+      long long value = std::atoll(mb);
+      if (value > 0) return static_cast<size_t>(value) << 20;
+    }
+    long pages = sysconf(_SC_PHYS_PAGES);
+    long page = sysconf(_SC_PAGESIZE);
+    size_t memory = (pages > 0 && page > 0) ? static_cast<size_t>(pages) * static_cast<size_t>(page)
+                                            : static_cast<size_t>(4) << 30;
+    return memory / 2;
+  }();
+  if (current_limit < cap) {
+    size_t raised = current_limit * 2;
+    return raised < cap ? raised : cap;
+  }
+  g_termination_reason = "out of memory: the JavaScript heap reached " + std::to_string(current_limit >> 20) +
+                         " MB, polysnap's limit (half of this machine's memory, or POLYSNAP_V8_HEAP_LIMIT_MB); "
+                         "the script was stopped "
+                         "instead of letting V8 abort the process: reduce what the script keeps alive";
+  isolate->TerminateExecution();
+  return current_limit + (static_cast<size_t>(256) << 20);
+}
+
+// Registers NearHeapLimit on a new isolate.
+void GuardHeapLimit(v8::Isolate* isolate) { isolate->AddNearHeapLimitCallback(NearHeapLimit, isolate); }
+
 // Fills `out` (kJsError layout) from a caught exception.
 void EncodeJsError(v8::Isolate* isolate, v8::Local<v8::Context> ctx, v8::TryCatch& tc,
                    std::string& out) {
@@ -388,7 +426,9 @@ void EncodeJsError(v8::Isolate* isolate, v8::Local<v8::Context> ctx, v8::TryCatc
   std::string stack;
   std::string location;
   if (tc.HasTerminated()) {
-    message = "execution terminated";
+    message = g_termination_reason.empty() ? "execution terminated" : g_termination_reason;
+    g_termination_reason.clear();
+    isolate->CancelTerminateExecution();
   } else if (tc.HasCaught()) {
     v8::Local<v8::Value> exc = tc.Exception();
     message = Describe(isolate, ctx, exc);
@@ -1196,6 +1236,7 @@ int v8__SnapshotCreator__New(uint32_t count, const uint8_t* names, size_t names_
   st->creator = new v8::SnapshotCreator(st->refs.data(), base);
   st->isolate = st->creator->GetIsolate();
   v8::Isolate* isolate = st->isolate;
+  GuardHeapLimit(isolate);
   // The constructor entered the isolate; leave it so each call can enter with a Scope.
   isolate->Exit();
   isolate->SetMicrotasksPolicy(v8::MicrotasksPolicy::kExplicit);
@@ -1465,6 +1506,7 @@ int v8__Isolate__NewFromSnapshot(const uint8_t* blob, size_t blob_len, uint32_t 
   }
   st->isolate = v8::Isolate::New(params);
   v8::Isolate* isolate = st->isolate;
+  GuardHeapLimit(isolate);
   isolate->SetMicrotasksPolicy(v8::MicrotasksPolicy::kExplicit);
   std::string error;
   bool ok = true;
