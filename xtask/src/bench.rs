@@ -14,9 +14,16 @@ const TRANSPILE: &str = r#"ts.transpileModule("interface P { x: number }\nexport
 const WARMUP: &str = r#"ts.transpileModule("export const warm = (n: number): string => `${n}`;", { compilerOptions: { module: ts.ModuleKind.CommonJS } });"#;
 const HEAVY: &str = "var acc = 0; for (var i = 0; i < 30000000; i++) { acc = (acc + i * i) % 1000003; } var table = []; for (var j = 0; j < 1000; j++) { table.push(acc + j); }";
 
-/// Builds polysnap in release and runs every benchmark for the engines asked for.
+/// Builds polysnap in release and runs every benchmark for the engines asked for; `curve`
+/// runs the cost curve instead (heaps of 10^3…10^6 objects, a code-heavy setup, 10^7
+/// globals) and redraws docs/cost-curve.svg.
 pub fn run(workspace: &Path, only: Option<&str>) -> Result<()> {
     let engines = setup::run(workspace)?;
+    if only == Some("curve") {
+        let svg = workspace.join("docs/cost-curve.svg");
+        let svg = svg.to_str().context("a UTF-8 path")?;
+        return cmd::cargo("cost curve", workspace, &["run", "--release", "--quiet", "--example", "curve", "--", svg], &engines.env());
+    }
     let typescript = workloads::typescript(workspace)?;
     cmd::cargo(
         "build polysnap (release)",
@@ -46,6 +53,59 @@ pub fn run(workspace: &Path, only: Option<&str>) -> Result<()> {
         println!("== {engine}: typescript snapshot, payload stored vs decoded ==");
         sizes(&polysnap, scratch.path(), engine, ts)?;
         println!();
+        println!("== {engine}: typescript, whole process (wall time and peak RSS, median of 5) ==");
+        whole_process(workspace, &polysnap, scratch.path(), engine, ts)?;
+        println!();
+    }
+    Ok(())
+}
+
+/// Whole processes: cold (the `cold` example: fresh runtime, host runtime, typescript,
+/// transpile) against `polysnap run` from a heap, a warm and a code-cache snapshot.
+fn whole_process(workspace: &Path, polysnap: &Path, dir: &Path, engine: &str, ts: &str) -> Result<()> {
+    let cold = workspace.join("target/release/examples/cold");
+    let mut variants: Vec<(String, Vec<String>)> = Vec::new();
+    let make = |file: &str, extra: &[&str]| -> Result<bool> {
+        let mut args = vec!["make", "--engine", engine, "-o", file];
+        args.extend_from_slice(extra);
+        args.push(ts);
+        Ok(Command::new(polysnap).args(&args).current_dir(dir).output()?.status.success())
+    };
+    let run =
+        |file: &str| vec![polysnap.display().to_string(), "run".into(), file.into(), "-p".into(), TRANSPILE.into()];
+    variants.push((
+        "cold".into(),
+        vec![cold.display().to_string(), "--engine".into(), engine.into(), ts.into(), "-p".into(), TRANSPILE.into()],
+    ));
+    if make("wp-heap.psnap", &[])? {
+        variants.push(("run, heap".into(), run("wp-heap.psnap")));
+    }
+    if make("wp-warm.psnap", &["--warmup", "warmup.js"])? {
+        variants.push(("run, warm heap".into(), run("wp-warm.psnap")));
+    }
+    if make("wp-cc.psnap", &["--strategy", "code-cache"])? {
+        variants.push(("run, code-cache".into(), run("wp-cc.psnap")));
+    }
+    let mut cold_ms = None;
+    println!("{:<18} {:>10} {:>10} {:>12}", "variant", "wall ms", "/ cold", "peak RSS");
+    for (name, argv) in variants {
+        let mut runs: Vec<(f64, u64)> = Vec::new();
+        for _ in 0..5 {
+            let out = Command::new("/usr/bin/time").arg("-f").arg("%e %M").args(&argv).current_dir(dir).output()?;
+            if !out.status.success() {
+                bail!("{name}: {}", String::from_utf8_lossy(&out.stderr));
+            }
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            let last = stderr.lines().last().unwrap_or_default().to_owned();
+            let mut fields = last.split_whitespace();
+            let secs: f64 = fields.next().and_then(|f| f.parse().ok()).unwrap_or(0.0);
+            let kib: u64 = fields.next().and_then(|f| f.parse().ok()).unwrap_or(0);
+            runs.push((secs * 1000.0, kib));
+        }
+        runs.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let (ms, kib) = runs[runs.len() / 2];
+        let base = *cold_ms.get_or_insert(ms);
+        println!("{name:<18} {ms:>10.0} {:>10.2} {:>9.1} MB", ms / base, kib as f64 / 1024.0);
     }
     Ok(())
 }

@@ -6,6 +6,7 @@
 //! cargo xtask demo    set up, then the main job on both engines
 //! cargo xtask conformance   the scenario × engine matrix, also written to docs/conformance.md
 //! cargo xtask bench [v8|chakra]   the benchmarks, figures side by side (release build)
+//! cargo xtask bench curve          the cost curve, redrawing docs/cost-curve.svg
 //! cargo xtask fuzz [SECONDS]        the container decoder's fuzz targets (30 s each by default)
 //! ```
 
@@ -37,7 +38,7 @@ fn main() -> ExitCode {
             }
         },
         _ => {
-            eprintln!("usage: cargo xtask setup | test | demo | conformance | bench [v8|chakra] | fuzz [SECONDS]");
+            eprintln!("usage: cargo xtask setup | test | demo | conformance | bench [v8|chakra|curve] | fuzz [SECONDS]");
             return ExitCode::from(2);
         }
     };

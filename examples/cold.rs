@@ -1,0 +1,68 @@
+//! Whole-process cold start, for `cargo xtask bench`: a fresh runtime with the host runtime,
+//! the scripts, then `String(EXPR)` printed — what `polysnap run SNAPSHOT -p EXPR` does from
+//! a snapshot, done without one.
+//!
+//! `cold --engine v8|chakra SCRIPT... -p EXPR`
+
+use std::process::ExitCode;
+
+use polysnap::core::{Api, HostValue, ScriptHost};
+use polysnap::host::{FilePolicy, Host, ModulePolicy};
+use polysnap::{with_backend, EngineKind, Error, Script};
+
+fn run<A: Api>(scripts: &[String], expr: &str) -> Result<String, Error> {
+    let host = Host::new(Vec::new(), FilePolicy::Close, ModulePolicy::Reload);
+    let mut runtime = polysnap::fresh::<A>(&host.registry()?)?;
+    let mut all = vec![host.runtime_script()];
+    for path in scripts {
+        all.push(Script::from_file(path.as_ref()).map_err(|source| {
+            Error::Format(polysnap::core::FormatError::Io { action: "read", path: path.into(), source })
+        })?);
+    }
+    for script in &all {
+        runtime.run_script(&script.name, &script.source).map_err(|source| Error::Engine { engine: A::KIND, source })?;
+    }
+    match runtime
+        .run_script("[eval]", &format!("String(({expr}))"))
+        .map_err(|source| Error::Engine { engine: A::KIND, source })?
+    {
+        HostValue::String(text) => Ok(text),
+        other => Ok(format!("{other:?}")),
+    }
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let (Some(engine_at), Some(print_at)) =
+        (args.iter().position(|a| a == "--engine"), args.iter().position(|a| a == "-p"))
+    else {
+        eprintln!("usage: cold --engine v8|chakra SCRIPT... -p EXPR");
+        return ExitCode::from(2);
+    };
+    let engine = match args.get(engine_at + 1).map(String::as_str) {
+        Some("v8") => EngineKind::V8,
+        Some("chakra") => EngineKind::ChakraCore,
+        _ => {
+            eprintln!("--engine takes v8 or chakra");
+            return ExitCode::from(2);
+        }
+    };
+    let expr = args.get(print_at + 1).cloned().unwrap_or_default();
+    let scripts: Vec<String> = args
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != engine_at && *i != engine_at + 1 && *i != print_at && *i != print_at + 1)
+        .map(|(_, a)| a.clone())
+        .collect();
+    let result: Result<String, Error> = with_backend!(engine, |A| run::<A>(&scripts, &expr));
+    match result {
+        Ok(text) => {
+            println!("{text}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("cold: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
