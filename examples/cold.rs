@@ -3,6 +3,10 @@
 //! a snapshot, done without one.
 //!
 //! `cold --engine v8|chakra SCRIPT... -p EXPR`
+//!
+//! With `--raw SNAPSHOT` instead of scripts it is the engine's floor, whole-process: the
+//! snapshot's payload handed straight to the backend (natives in the snapshot's order, no
+//! rehydrators, no callbacks), then `String(EXPR)`.
 
 use std::process::ExitCode;
 
@@ -22,6 +26,22 @@ fn run<A: Api>(scripts: &[String], expr: &str) -> Result<String, Error> {
     for script in &all {
         runtime.run_script(&script.name, &script.source).map_err(|source| Error::Engine { engine: A::KIND, source })?;
     }
+    match runtime
+        .run_script("[eval]", &format!("String(({expr}))"))
+        .map_err(|source| Error::Engine { engine: A::KIND, source })?
+    {
+        HostValue::String(text) => Ok(text),
+        other => Ok(format!("{other:?}")),
+    }
+}
+
+fn raw<A: Api>(snapshot: &str, expr: &str) -> Result<String, Error> {
+    use polysnap::core::Runtime;
+    let host = Host::new(Vec::new(), FilePolicy::Close, ModulePolicy::Reload);
+    let registry = host.registry()?;
+    let file = polysnap::SnapshotFile::open(snapshot.as_ref())?;
+    let natives = polysnap::core::reconcile(&file.snapshot().refs, &registry, polysnap::core::ExtraPolicy::Reject)?;
+    let mut runtime = A::Runtime::restore(file.payload(), &natives).map_err(|e| Error::engine(A::KIND, e))?;
     match runtime
         .run_script("[eval]", &format!("String(({expr}))"))
         .map_err(|source| Error::Engine { engine: A::KIND, source })?
@@ -54,7 +74,13 @@ fn main() -> ExitCode {
         .filter(|(i, _)| *i != engine_at && *i != engine_at + 1 && *i != print_at && *i != print_at + 1)
         .map(|(_, a)| a.clone())
         .collect();
-    let result: Result<String, Error> = with_backend!(engine, |A| run::<A>(&scripts, &expr));
+    let raw_snapshot = args.iter().position(|a| a == "--raw").and_then(|i| args.get(i + 1)).cloned();
+    let scripts: Vec<String> =
+        scripts.into_iter().filter(|a| a != "--raw" && Some(a) != raw_snapshot.as_ref()).collect();
+    let result: Result<String, Error> = with_backend!(engine, |A| match &raw_snapshot {
+        Some(snapshot) => raw::<A>(snapshot, &expr),
+        None => run::<A>(&scripts, &expr),
+    });
     match result {
         Ok(text) => {
             println!("{text}");

@@ -22,7 +22,12 @@ pub fn run(workspace: &Path, only: Option<&str>) -> Result<()> {
     if only == Some("curve") {
         let svg = workspace.join("docs/cost-curve.svg");
         let svg = svg.to_str().context("a UTF-8 path")?;
-        return cmd::cargo("cost curve", workspace, &["run", "--release", "--quiet", "--example", "curve", "--", svg], &engines.env());
+        return cmd::cargo(
+            "cost curve",
+            workspace,
+            &["run", "--release", "--quiet", "--example", "curve", "--", svg],
+            &engines.env(),
+        );
     }
     let typescript = workloads::typescript(workspace)?;
     cmd::cargo(
@@ -79,6 +84,18 @@ fn whole_process(workspace: &Path, polysnap: &Path, dir: &Path, engine: &str, ts
     ));
     if make("wp-heap.psnap", &[])? {
         variants.push(("run, heap".into(), run("wp-heap.psnap")));
+        variants.push((
+            "engine floor, heap".into(),
+            vec![
+                cold.display().to_string(),
+                "--engine".into(),
+                engine.into(),
+                "--raw".into(),
+                "wp-heap.psnap".into(),
+                "-p".into(),
+                TRANSPILE.into(),
+            ],
+        ));
     }
     if make("wp-warm.psnap", &["--warmup", "warmup.js"])? {
         variants.push(("run, warm heap".into(), run("wp-warm.psnap")));

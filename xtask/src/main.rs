@@ -38,7 +38,9 @@ fn main() -> ExitCode {
             }
         },
         _ => {
-            eprintln!("usage: cargo xtask setup | test | demo | conformance | bench [v8|chakra|curve] | fuzz [SECONDS]");
+            eprintln!(
+                "usage: cargo xtask setup | test | demo | conformance | bench [v8|chakra|curve] | fuzz [SECONDS]"
+            );
             return ExitCode::from(2);
         }
     };
