@@ -163,6 +163,9 @@ fn main() {
     println!("plot: {out}");
 }
 
+/// One line of the plot: label, engine, the figure it draws, colour.
+type Series = (&'static str, EngineKind, fn(&Point) -> Option<f64>, RGBColor);
+
 fn plot(points: &[Point], out: &Path) -> Result<(), Box<dyn std::error::Error>> {
     let root = SVGBackend::new(out, (900, 560)).into_drawing_area();
     root.fill(&WHITE)?;
@@ -175,7 +178,7 @@ fn plot(points: &[Point], out: &Path) -> Result<(), Box<dyn std::error::Error>> 
         .y_label_area_size(64)
         .build_cartesian_2d((800f64..1.3e6f64).log_scale(), (0.5f64..max_ms * 1.5).log_scale())?;
     chart.configure_mesh().x_desc("objects in the heap").y_desc("milliseconds").draw()?;
-    let series: [(&str, EngineKind, fn(&Point) -> Option<f64>, RGBColor); 6] = [
+    let series: [Series; 6] = [
         ("V8 cold", EngineKind::V8, |p| Some(p.cold_ms), RGBColor(31, 119, 180)),
         ("V8 heap restore", EngineKind::V8, |p| Some(p.heap_ms), RGBColor(44, 160, 44)),
         ("V8 code-cache restore", EngineKind::V8, |p| p.code_cache_ms, RGBColor(23, 190, 207)),
