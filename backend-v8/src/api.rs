@@ -137,7 +137,9 @@ impl snapshot_core::Runtime for Runtime {
     }
 
     fn restore(payload: SharedBytes, natives: &[&Native]) -> Result<Self, V8Error> {
-        Runtime::from_blob(SnapshotBytes::from_owner(Arc::new(payload)), specs(natives)?)
+        // The trait's contract: the payload was validated (polysnap's container checksums
+        // every byte of it), so the envelope's second checksum pass is skipped.
+        Runtime::from_verified_blob(SnapshotBytes::from_owner(Arc::new(payload)), specs(natives)?)
     }
 
     fn enter_context(&mut self, name: Option<&str>) -> Result<(), ScriptError> {
