@@ -137,9 +137,10 @@ impl snapshot_core::Runtime for Runtime {
     }
 
     fn restore(payload: SharedBytes, natives: &[&Native]) -> Result<Self, V8Error> {
-        // The trait's contract: the payload was validated (polysnap's container checksums
-        // every byte of it), so the envelope's second checksum pass is skipped.
-        Runtime::from_verified_blob(SnapshotBytes::from_owner(Arc::new(payload)), specs(natives)?)
+        // The envelope's checksum runs even though the container checked every byte: a
+        // container whose checksums were recomputed over damaged bytes would otherwise reach
+        // V8, whose own checksum failure aborts the process (tests/refusals.rs).
+        Runtime::from_blob(SnapshotBytes::from_owner(Arc::new(payload)), specs(natives)?)
     }
 
     fn enter_context(&mut self, name: Option<&str>) -> Result<(), ScriptError> {

@@ -168,15 +168,15 @@ pub fn read_header(blob: &[u8]) -> Result<BlobHeader, V8Error> {
 }
 
 /// Reads the envelope and checks everything V8 would otherwise abort on: build identity,
-/// checksum (unless `verify_checksum` is false because the caller has verified every byte
-/// already), and V8's own version check. Returns the header and V8's startup data.
-pub(crate) fn open(blob: &[u8], verify_checksum: bool) -> Result<(BlobHeader, &[u8]), V8Error> {
+/// checksum (V8's own checksum failure aborts the process), and V8's own version check.
+/// Returns the header and V8's startup data.
+pub(crate) fn open(blob: &[u8]) -> Result<(BlobHeader, &[u8]), V8Error> {
     let header = read_header(blob)?;
     if header.identity != build_identity() {
         return Err(V8Error::BuildMismatch { expected: build_identity().to_owned(), found: header.identity });
     }
     let payload = &blob[header.payload_offset..];
-    let actual = if verify_checksum { checksum(payload) } else { header.checksum };
+    let actual = checksum(payload);
     if actual != header.checksum {
         return Err(bad(
             &format!("payload checksum {:016x}", header.checksum),

@@ -112,20 +112,12 @@ impl Runtime {
     /// Before V8 sees the bytes, the envelope's build identity, checksum and V8's version
     /// check are verified, so a foreign or damaged blob is an error, not an abort.
     pub fn from_blob(blob: impl Into<SnapshotBytes>, natives: Vec<NativeSpec>) -> Result<Runtime, V8Error> {
-        Runtime::open_blob(blob.into(), natives, true)
+        Runtime::open_blob(blob.into(), natives)
     }
 
-    /// [`Runtime::from_blob`] for bytes whose every byte the caller has verified already
-    /// (polysnap's container checks an xxh3-64 checksum over the payload section before a
-    /// restore): the envelope's own checksum pass over the blob is skipped; the build
-    /// identity and V8's version check still run.
-    pub fn from_verified_blob(blob: impl Into<SnapshotBytes>, natives: Vec<NativeSpec>) -> Result<Runtime, V8Error> {
-        Runtime::open_blob(blob.into(), natives, false)
-    }
-
-    fn open_blob(blob: SnapshotBytes, natives: Vec<NativeSpec>, verify_checksum: bool) -> Result<Runtime, V8Error> {
+    fn open_blob(blob: SnapshotBytes, natives: Vec<NativeSpec>) -> Result<Runtime, V8Error> {
         platform::init()?;
-        let (header, payload) = envelope::open(blob.as_bytes(), verify_checksum)?;
+        let (header, payload) = envelope::open(blob.as_bytes())?;
         let mut by_id: HashMap<StableId, NativeSpec> = HashMap::with_capacity(natives.len());
         let mut extra_order = Vec::new();
         // Keep the caller's order for extras; check duplicates and ids in one place.
