@@ -1,13 +1,15 @@
 //! The public library API on every built-in engine: make, write, open, restore, look up
 //! identities by stable id, and the refusals that must come before the engine sees a byte.
 
+mod common;
+
 use std::sync::Arc;
 
 use polysnap::core::{Api, DynScriptHost, HostValue, Rehydrators, ScriptHost};
 use polysnap::{stable_id_of, with_backend, EngineKind, Error, MakeOptions, Registry, Script, SnapshotFile};
 
 fn engines() -> Vec<EngineKind> {
-    polysnap::ENGINES.iter().filter(|(_, _, built)| *built).map(|(kind, _, _)| *kind).collect()
+    common::engines().into_iter().map(|(kind, _)| kind).collect()
 }
 
 fn registry(names: &[&'static str]) -> Registry {

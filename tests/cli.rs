@@ -1,6 +1,8 @@
 //! End-to-end tests of the `polysnap` binary: real files, real engines, every exit-status
 //! rule (0 success, 1 uncaught JS error, 2 usage or unusable snapshot, never a signal).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -8,7 +10,7 @@ const POLYSNAP: &str = env!("CARGO_BIN_EXE_polysnap");
 
 /// The engines this build has, by their `--engine` names.
 fn engines() -> Vec<&'static str> {
-    polysnap::ENGINES.iter().filter(|(_, _, built)| *built).map(|(_, feature, _)| *feature).collect()
+    common::engines().into_iter().map(|(_, name)| name).collect()
 }
 
 fn polysnap(dir: &Path, args: &[&str]) -> Output {

@@ -2,6 +2,8 @@
 //! process that exits with status 2 and a message, never a signal: another engine build,
 //! another machine, a missing native, a damaged payload inside a valid container.
 
+mod common;
+
 use std::path::Path;
 use std::process::Command;
 
@@ -11,7 +13,7 @@ use snapshot_core::{NativeKind, RefEntry, RefTable, StableId};
 const POLYSNAP: &str = env!("CARGO_BIN_EXE_polysnap");
 
 fn engines() -> Vec<&'static str> {
-    polysnap::ENGINES.iter().filter(|(_, _, built)| *built).map(|(_, feature, _)| *feature).collect()
+    common::engines().into_iter().map(|(_, name)| name).collect()
 }
 
 /// A real snapshot of `engine`, then `alter` applied to its decoded form and re-encoded with

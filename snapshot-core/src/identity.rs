@@ -1,30 +1,16 @@
 //! Identity maps: finding JS objects again after restore by their [`StableId`], and
 //! knowing which native object a JS wrapper stands for.
 //!
-//! Each backend keeps the objects themselves (V8: `AddData` indices; ChakraCore: a
-//! host-owned table object); [`IdentityTable`] is the engine-neutral bookkeeping both use,
-//! and what the snapshot stores as [`IdentityEntry`] records.
+//! The objects themselves live in the heap, in a table the `snapshot` JS API keeps
+//! (`snapshot.bind(name, object)`), the same on every engine; [`IdentityTable`] is the
+//! engine-neutral bookkeeping of it, and what the snapshot stores as [`IdentityEntry`]
+//! records (id → slot in that table).
 
 use std::collections::BTreeMap;
 
 use crate::error::IdentityError;
 use crate::format::IdentityEntry;
 use crate::id::StableId;
-
-/// A backend's map from stable ids to its engine's objects.
-pub trait IdentityMap {
-    /// The engine's handle to an object.
-    type Object;
-
-    /// Records `object` under `id`; binding one id twice is an error.
-    fn bind(&mut self, id: StableId, object: Self::Object, wraps: Option<StableId>) -> Result<(), IdentityError>;
-
-    /// The object bound to `id`, if any.
-    fn lookup(&self, id: StableId) -> Option<Self::Object>;
-
-    /// The entries a snapshot stores.
-    fn entries(&self) -> Vec<IdentityEntry>;
-}
 
 /// Engine-neutral bookkeeping of an identity map: id → slot (the engine's index) and the
 /// native type each wrapper stands for.

@@ -23,7 +23,7 @@ pub use backend::{
 pub use error::{FormatError, IdentityError, ReconcileError, RegistryError, RehydrateError};
 pub use format::{EngineBuild, EngineKind, Header, Snapshot};
 pub use id::{hash_name, StableId};
-pub use identity::{IdentityMap, IdentityTable};
+pub use identity::IdentityTable;
 pub use registry::{reconcile, Extension, ExtraPolicy, Native, NativeKind, RefEntry, RefTable, Registry};
 pub use rehydrate::{Rehydrator, Rehydrators};
 pub use value::{HostCall, HostError, HostFunction, HostValue, JsException, OpaqueHandle, Wrapped};

@@ -117,7 +117,6 @@ impl Registry {
             });
         }
         id.remember_name(name);
-        let id = StableId::from_hash(id.hash());
         self.by_id.insert(id, self.natives.len());
         self.natives.push(Native { id, name, kind, func });
         Ok(id)

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use crate::commands::{read_scripts, Failure};
 use crate::host::{FilePolicy, Host, ModulePolicy};
-use crate::{make_snapshot, with_backend, write_snapshot, EngineKind, MakeOptions, Script};
+use crate::{make_snapshot, with_backend, write_snapshot, EngineKind, MakeOptions};
 
 /// What `make` needs.
 #[derive(Clone, Debug)]
@@ -77,11 +77,4 @@ pub fn make(args: &MakeArgs) -> Result<u64, Failure> {
 
 fn file_len(path: &Path) -> u64 {
     std::fs::metadata(path).map_or(0, |m| m.len())
-}
-
-impl Host {
-    /// The host runtime's JavaScript, as the first setup script.
-    pub fn runtime_script(&self) -> Script {
-        Script::new("polysnap:runtime.js", crate::host::RUNTIME_JS)
-    }
 }

@@ -14,13 +14,11 @@ pub mod rehydrators;
 
 use std::sync::Arc;
 
-use snapshot_core::{Registry, RegistryError, Rehydrators, ScriptHost};
-
-use crate::Error;
+use snapshot_core::{DynScriptHost, Registry, RegistryError, Rehydrators};
 
 pub use natives::{FilePolicy, HostState, ModulePolicy};
 
-pub(crate) const RUNTIME_JS: &str = include_str!("../js/runtime.js");
+const RUNTIME_JS: &str = include_str!("../js/runtime.js");
 
 /// The host: its natives' shared state and policies.
 #[derive(Clone)]
@@ -43,16 +41,12 @@ impl Host {
     }
 
     /// The host's rehydrators: timers, stdio, files, modules.
-    pub fn rehydrators(&self) -> Rehydrators<dyn ScriptHost> {
+    pub fn rehydrators(&self) -> Rehydrators<DynScriptHost> {
         rehydrators::all(&self.state)
     }
 
-    /// Installs the JavaScript side (before any setup script, or in a fresh runtime).
-    pub fn install(&self, runtime: &mut dyn ScriptHost) -> Result<(), Error> {
-        let engine = runtime.engine();
-        runtime
-            .run_script("polysnap:runtime.js", RUNTIME_JS)
-            .map(drop)
-            .map_err(|source| Error::Engine { engine, source })
+    /// The JavaScript side, as the first setup script.
+    pub fn runtime_script(&self) -> crate::Script {
+        crate::Script::new("polysnap:runtime.js", RUNTIME_JS)
     }
 }
