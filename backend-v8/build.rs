@@ -57,7 +57,8 @@ fn compile_shim(include: &Path) {
         .include(include)
         .flag("-std=c++17")
         .flag("-fno-rtti")
-        // The shim is small and checksums whole blobs: keep it fast in debug builds too.
+        // The shim is small and converts every value crossing the boundary: keep it fast in
+        // debug builds too.
         .opt_level(2)
         .flag_if_supported("-Wno-unused-parameter")
         .warnings(true);

@@ -375,8 +375,6 @@ jsrt_table! {
     JsSetException(exception: JsValueRef);
     /// `JsGetAndClearException(*exception)`.
     JsGetAndClearException(exception: *mut JsValueRef);
-    /// `JsHasException(*has)`.
-    JsHasException(has: *mut bool);
     /// `JsRun(script, sourceContext, sourceUrl, parseAttributes, *result)`.
     JsRun(script: JsValueRef, source_context: JsSourceContext, source_url: JsValueRef, attributes: u32, result: *mut JsValueRef);
     /// `JsCreateExternalArrayBuffer(data, byteLength, finalizeCallback, callbackState, *buffer)`:

@@ -109,7 +109,7 @@ fn bad(expected: &str, found: impl Into<String>) -> V8Error {
 
 /// Reads a blob's envelope (magic, version, lengths, identity, native table, named
 /// contexts) without checking the identity or the checksum. Reads format versions 1 (no
-/// named contexts) and 2.
+/// named contexts), 2 (the shim's checksum) and 3.
 pub fn read_header(blob: &[u8]) -> Result<BlobHeader, V8Error> {
     if blob.len() < 32 || &blob[..8] != MAGIC {
         let shown: Vec<u8> = blob.iter().take(8).copied().collect();

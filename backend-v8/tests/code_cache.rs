@@ -314,8 +314,7 @@ fn scripts_v8_cannot_cache() {
 
 #[test]
 fn works_in_named_contexts_and_reports_the_version_tag() {
-    let tag = backend_v8::code_cache_version_tag().unwrap();
-    assert_eq!(tag, backend_v8::code_cache_version_tag().unwrap());
+    assert_ne!(backend_v8::code_cache_version_tag().unwrap(), 0, "V8 reports a cache version tag");
     let mut b = SnapshotBuilder::new(natives()).unwrap();
     b.add_context("side", &[("side.js", "globalThis.side = 'yes'")]).unwrap();
     let blob = b.build(CodeHandling::Clear).unwrap();
