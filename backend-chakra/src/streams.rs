@@ -11,10 +11,12 @@ use std::ffi::{CStr, CString};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
+use snapshot_core::SharedBytes;
+
 #[derive(Default)]
 struct Files {
     /// Complete files, by resource name.
-    files: BTreeMap<String, Arc<[u8]>>,
+    files: BTreeMap<String, SharedBytes>,
     /// Problems met by the callbacks (they cannot return errors), for diagnostics.
     problems: Vec<String>,
 }
@@ -49,13 +51,13 @@ impl MemoryStore {
         MemoryStore { uri, files }
     }
 
-    /// A store pre-filled with `files` (for replay).
-    pub(crate) fn with_files<'a>(files: impl IntoIterator<Item = (&'a str, &'a [u8])>) -> MemoryStore {
+    /// A store pre-filled with `files` (for replay); the bytes are shared, not copied.
+    pub(crate) fn with_files<'a>(files: impl IntoIterator<Item = (&'a str, &'a SharedBytes)>) -> MemoryStore {
         let store = MemoryStore::new();
         {
             let mut f = lock(&store.files);
             for (name, data) in files {
-                f.files.insert(name.to_owned(), Arc::from(data));
+                f.files.insert(name.to_owned(), data.clone());
             }
         }
         store
@@ -72,9 +74,9 @@ impl MemoryStore {
     }
 
     /// Removes and returns every complete file, sorted by name.
-    pub(crate) fn take_files(&self) -> Vec<(String, Vec<u8>)> {
+    pub(crate) fn take_files(&self) -> Vec<(String, SharedBytes)> {
         let mut f = lock(&self.files);
-        std::mem::take(&mut f.files).into_iter().map(|(name, data)| (name, data.to_vec())).collect()
+        std::mem::take(&mut f.files).into_iter().collect()
     }
 
     /// Drops the file contents (after inflation) while keeping the `uri` registered.
@@ -95,7 +97,7 @@ impl Drop for MemoryStore {
 }
 
 enum Mode {
-    Read { data: Arc<[u8]>, pos: usize },
+    Read { data: SharedBytes, pos: usize },
     Write { buf: Vec<u8> },
 }
 
@@ -146,6 +148,7 @@ impl Stream {
     pub(crate) fn read(&mut self, out: &mut [u8]) -> usize {
         match &mut self.mode {
             Mode::Read { data, pos } => {
+                let data = data.as_slice();
                 let n = out.len().min(data.len() - *pos);
                 out[..n].copy_from_slice(&data[*pos..*pos + n]);
                 *pos += n;
@@ -176,7 +179,7 @@ impl Stream {
     /// earlier file of the same name).
     pub(crate) fn close(self) {
         if let Mode::Write { buf } = self.mode {
-            lock(&self.files).files.insert(self.name, Arc::from(buf));
+            lock(&self.files).files.insert(self.name, SharedBytes::from(buf));
         }
     }
 }
@@ -204,7 +207,9 @@ mod tests {
         }
         assert_eq!(got, b"hello world");
         assert!(open(store.uri().to_bytes(), b"missing", true, false).is_none());
-        assert_eq!(store.take_files(), vec![("a.log".to_owned(), b"hello world".to_vec())]);
+        let files = store.take_files();
+        assert_eq!(files.len(), 1);
+        assert_eq!((files[0].0.as_str(), files[0].1.as_slice()), ("a.log", &b"hello world"[..]));
         let uri = store.uri().to_bytes().to_vec();
         drop(store);
         assert!(open(&uri, b"a.log", false, true).is_none());

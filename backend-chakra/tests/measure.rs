@@ -53,7 +53,7 @@ fn measure_100k_objects() {
     let n = 100_000;
     let payload = capture(n);
     let raw = payload.raw_len();
-    println!("files: {:?}", payload.files.iter().map(|(f, d)| (f.as_str(), d.len())).collect::<Vec<_>>());
+    println!("files: {:?}", payload.files.iter().map(|(f, d)| (f.as_str(), d.as_slice().len())).collect::<Vec<_>>());
     let mut chosen = Vec::new();
     for level in [1, 3, 9] {
         let t = Instant::now();

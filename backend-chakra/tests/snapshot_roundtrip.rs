@@ -105,7 +105,7 @@ fn snapshot_restores_in_child_process() {
     println!(
         "capture {:?}; files {:?}; raw {} B, encoded {} B",
         capture_time,
-        payload.files.iter().map(|(n, d)| (n.as_str(), d.len())).collect::<Vec<_>>(),
+        payload.files.iter().map(|(n, d)| (n.as_str(), d.as_slice().len())).collect::<Vec<_>>(),
         payload.raw_len(),
         encoded.len()
     );
