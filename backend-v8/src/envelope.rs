@@ -189,8 +189,9 @@ pub fn read_header(blob: &[u8]) -> Result<BlobHeader, V8Error> {
     })
 }
 
-/// Reads the envelope and checks everything V8 would otherwise abort on: build identity,
-/// checksum (V8's own checksum failure aborts the process), and V8's own version check.
+/// Reads the envelope and checks everything V8 would otherwise abort or crash on: build
+/// identity, the payload checksum (the only one: V8's own is turned off, and damaged bytes
+/// would crash its deserializer), and V8's own version check.
 /// Returns the header and V8's startup data.
 pub(crate) fn open(blob: &[u8]) -> Result<(BlobHeader, &[u8]), V8Error> {
     let header = read_header(blob)?;
