@@ -213,7 +213,8 @@ fn main() -> ExitCode {
                 Modules::Refuse => ModulePolicy::Refuse,
                 Modules::Reload => ModulePolicy::Reload,
             };
-            run::run(&run::RunArgs { snapshot: file, scripts, print, args, modules, context }).map(drop)
+            run::run(&run::RunArgs { snapshot: file, scripts, print, args, modules, context, leave_to_exit: true })
+                .map(drop)
         }
         Command::Inspect { file, json } => {
             inspect::inspect(&file, json).map(|text| polysnap::commands::print_line(text.trim_end()))
