@@ -157,6 +157,10 @@ impl snapshot_core::Runtime for Runtime {
     /// Runs from the bytecode; bytecode whose envelope does not match this library and this
     /// source (ChakraCore itself does not validate bytecode) is set aside and the script runs
     /// from source.
+    fn retain(&mut self, bytes: SharedBytes) {
+        Runtime::retain(self, bytes);
+    }
+
     fn run_script_with_cache(
         &mut self,
         name: &str,

@@ -34,6 +34,7 @@
 
 use std::sync::Arc;
 
+use snapshot_core::SharedBytes;
 use xxhash_rust::xxh3::{xxh3_128, xxh3_64};
 
 use crate::error::ChakraError;
@@ -200,24 +201,34 @@ pub(crate) fn identity_bytes(hex_identity: &str) -> Result<[u8; 32], ChakraError
 /// address is the callback's cookie) and drops them only after disposing the engine runtime.
 pub(crate) struct SourceText {
     jsrt: Arc<Jsrt>,
-    /// The source followed by one NUL byte (never read by the engine, whose length excludes
-    /// it; it makes the buffer non-empty and C-string safe).
-    bytes: Box<[u8]>,
+    storage: SourceStorage,
+}
+
+/// Where a [`SourceText`]'s bytes live.
+enum SourceStorage {
+    /// A copy: the source followed by one NUL byte (never read by the engine, whose length
+    /// excludes it; it makes the buffer non-empty and C-string safe).
+    Copied(Box<[u8]>),
+    /// In place, in bytes the runtime retains (a mapped snapshot): exactly the source.
+    Retained(SharedBytes),
 }
 
 impl SourceText {
     /// Copies `source`.
     pub(crate) fn new(jsrt: Arc<Jsrt>, source: &str) -> Result<SourceText, ChakraError> {
-        if u32::try_from(source.len()).is_err() {
-            return Err(ChakraError::Conversion {
-                expected: "a script source of at most 4 GiB - 1 bytes",
-                found: format!("{} bytes", source.len()),
-            });
-        }
+        check_length(source.len())?;
         let mut bytes = Vec::with_capacity(source.len() + 1);
         bytes.extend_from_slice(source.as_bytes());
         bytes.push(0);
-        Ok(SourceText { jsrt, bytes: bytes.into_boxed_slice() })
+        Ok(SourceText { jsrt, storage: SourceStorage::Copied(bytes.into_boxed_slice()) })
+    }
+
+    /// Uses `source` in place: bytes that are valid UTF-8 (a `&str` borrowed from them) and
+    /// not empty.
+    pub(crate) fn in_place(jsrt: Arc<Jsrt>, source: SharedBytes) -> Result<SourceText, ChakraError> {
+        check_length(source.as_slice().len())?;
+        debug_assert!(!source.as_slice().is_empty() && std::str::from_utf8(source.as_slice()).is_ok());
+        Ok(SourceText { jsrt, storage: SourceStorage::Retained(source) })
     }
 
     /// The function table to call back into the engine with.
@@ -225,16 +236,32 @@ impl SourceText {
         &self.jsrt
     }
 
-    /// Start of the UTF-8 bytes (NUL-terminated).
+    /// Start of the UTF-8 bytes.
     pub(crate) fn as_ptr(&self) -> *const u8 {
-        self.bytes.as_ptr()
+        match &self.storage {
+            SourceStorage::Copied(bytes) => bytes.as_ptr(),
+            SourceStorage::Retained(bytes) => bytes.as_slice().as_ptr(),
+        }
     }
 
-    /// Length of the source in bytes (without the NUL).
+    /// Length of the source in bytes (without any NUL).
     pub(crate) fn len(&self) -> u32 {
-        // Checked in `new`.
-        (self.bytes.len() - 1) as u32
+        // Checked when made.
+        match &self.storage {
+            SourceStorage::Copied(bytes) => (bytes.len() - 1) as u32,
+            SourceStorage::Retained(bytes) => bytes.as_slice().len() as u32,
+        }
     }
+}
+
+fn check_length(len: usize) -> Result<(), ChakraError> {
+    if u32::try_from(len).is_err() {
+        return Err(ChakraError::Conversion {
+            expected: "a script source of at most 4 GiB - 1 bytes",
+            found: format!("{len} bytes"),
+        });
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -15,6 +15,8 @@ use std::ffi::{c_char, c_void};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use snapshot_core::SharedBytes;
+
 use crate::error::ChakraError;
 
 /// `JsRef`: an engine reference (value, context, property id), opaque to the host.
@@ -1062,6 +1064,24 @@ impl Jsrt {
         }
     }
 
+    /// An external `ArrayBuffer` over bytes the runtime retains (no copy).
+    fn external_buffer(&self, kept: &SharedBytes) -> Result<Value, ChakraError> {
+        let bytes = kept.as_slice();
+        let len = u32::try_from(bytes.len()).map_err(|_| ChakraError::Conversion {
+            expected: "at most 4 GiB - 1 bytes for an ArrayBuffer",
+            found: format!("{} bytes", bytes.len()),
+        })?;
+        let mut v: JsValueRef = std::ptr::null_mut();
+        // SAFETY: `kept` is held by the runtime (`Core::retained`, see `run_serialized`)
+        // until after it is disposed, so the bytes outlive the buffer and every engine
+        // pointer into them; the engine only reads bytecode. No finalizer; valid out pointer.
+        let code = unsafe {
+            (self.JsCreateExternalArrayBuffer)(bytes.as_ptr() as *mut c_void, len, None, std::ptr::null_mut(), &mut v)
+        };
+        self.check("JsCreateExternalArrayBuffer", code)?;
+        Ok(Value(v))
+    }
+
     /// An external `ArrayBuffer` over `source`'s UTF-8 bytes (no copy).
     fn source_buffer(&self, source: &crate::bytecode::SourceText) -> Result<Value, ChakraError> {
         let mut v: JsValueRef = std::ptr::null_mut();
@@ -1101,15 +1121,23 @@ impl Jsrt {
     /// `source` must stay at its address until the runtime is disposed: its address is the
     /// callback's cookie and the engine may ask for the source at any time until then
     /// (`runtime.rs` keeps it in an `Rc` in the runtime's state, dropped after disposal).
+    ///
+    /// `in_place`, when given, is `bytecode`'s bytes in memory the runtime keeps until after
+    /// it is disposed (`Core::retained`): the engine then reads them there instead of from a
+    /// copy.
     pub(crate) fn run_serialized(
         &self,
         bytecode: &crate::bytecode::Verified<'_>,
+        in_place: Option<&SharedBytes>,
         source: &crate::bytecode::SourceText,
         url: &str,
     ) -> Result<Value, ChakraError> {
-        // An engine-owned copy: JsRunSerialized detaches it and keeps the bytes alive until
-        // every function made from them is collected (functions are deserialized lazily).
-        let buffer = self.create_array_buffer(bytecode.bytes())?;
+        // The engine keeps the ArrayBuffer (so its bytes) alive until every function made
+        // from it is collected: functions are deserialized lazily, on first call.
+        let buffer = match in_place.filter(|kept| std::ptr::eq(kept.as_slice(), bytecode.bytes())) {
+            Some(kept) => self.external_buffer(kept)?,
+            None => self.create_array_buffer(bytecode.bytes())?,
+        };
         let url = self.string(url)?;
         let cookie = source as *const crate::bytecode::SourceText as JsSourceContext;
         let mut r: JsValueRef = std::ptr::null_mut();

@@ -1,7 +1,7 @@
 //! Restore: a TTD replay runtime fed from memory, inflated from the snapshot and then run
 //! live; and plain runtimes for cold runs.
 
-use snapshot_core::HostValue;
+use snapshot_core::{HostValue, SharedBytes};
 
 use crate::bytecode;
 use crate::error::ChakraError;
@@ -144,6 +144,13 @@ impl Runtime {
         let identity = self.library_identity()?;
         let verified = bytecode::open(&identity, source, bytecode)?;
         self.core.run_serialized(name, source, &verified)
+    }
+
+    /// Keeps `bytes` alive as long as this runtime: sources and bytecode later passed to
+    /// [`run_serialized`](Self::run_serialized) that lie inside them are used in place
+    /// instead of copied (the engine reads both lazily, for the runtime's whole life).
+    pub fn retain(&mut self, bytes: SharedBytes) {
+        self.core.retain(bytes);
     }
 
     /// Runs `bytecode` without the envelope's checks (child-process tests only: shows what

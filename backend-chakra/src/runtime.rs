@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 use std::rc::Rc;
 use std::sync::Arc;
 
-use snapshot_core::HostValue;
+use snapshot_core::{HostValue, SharedBytes};
 
 use crate::bytecode::{SourceText, Verified};
 use crate::convert::{self, Handles};
@@ -55,6 +55,9 @@ pub(crate) struct Core {
     /// memory, or asks for them through a callback whose cookie is their address, until
     /// the runtime is disposed; dropped after it.
     sources: RefCell<Vec<Rc<SourceText>>>,
+    /// Bytes the host asked the runtime to keep (a mapped snapshot): sources and bytecode
+    /// inside them are used in place; dropped after the runtime is disposed.
+    retained: RefCell<Vec<SharedBytes>>,
 }
 
 impl Core {
@@ -69,6 +72,7 @@ impl Core {
             slots: RefCell::default(),
             next_source: Cell::new(1),
             sources: RefCell::default(),
+            retained: RefCell::default(),
         }
     }
 
@@ -138,11 +142,26 @@ impl Core {
         self.to_host(v)
     }
 
-    /// Keeps a copy of `source` until the runtime is disposed (see `sources`).
+    /// Keeps `source` until the runtime is disposed (see `sources`): in place when it lies
+    /// in retained bytes, else a copy.
     fn keep_source(&self, source: &str) -> Result<Rc<SourceText>, ChakraError> {
-        let text = Rc::new(SourceText::new(self.jsrt.clone(), source)?);
+        let text = match self.retained_part(source.as_bytes()) {
+            Some(bytes) if !source.is_empty() => SourceText::in_place(self.jsrt.clone(), bytes)?,
+            _ => SourceText::new(self.jsrt.clone(), source)?,
+        };
+        let text = Rc::new(text);
         self.sources.borrow_mut().push(text.clone());
         Ok(text)
+    }
+
+    /// Keeps `bytes` until the runtime is disposed.
+    pub(crate) fn retain(&self, bytes: SharedBytes) {
+        self.retained.borrow_mut().push(bytes);
+    }
+
+    /// `part` as retained bytes, when it lies inside bytes the runtime keeps.
+    fn retained_part(&self, part: &[u8]) -> Option<SharedBytes> {
+        self.retained.borrow().iter().find_map(|kept| kept.sub(part))
     }
 
     /// Parses `source` without running it and returns ChakraCore's bytecode for it.
@@ -162,7 +181,9 @@ impl Core {
     ) -> Result<HostValue, ChakraError> {
         self.enter()?;
         let text = self.keep_source(source)?;
-        let v = self.jsrt.run_serialized(bytecode, &text, name).map_err(|e| match e {
+        // Retained bytecode is read in place for the runtime's life (`retained` outlives it).
+        let in_place = self.retained_part(bytecode.bytes());
+        let v = self.jsrt.run_serialized(bytecode, in_place.as_ref(), &text, name).map_err(|e| match e {
             ChakraError::Engine { code, .. } if code == JsErrorCode::BAD_SERIALIZED_SCRIPT => ChakraError::Bytecode {
                 reason: format!(
                     "ChakraCore refused the bytecode's own header with {code}: it names another ChakraCore \

@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use backend_chakra::{ChakraError, Recorder, Runtime};
 use common::*;
-use snapshot_core::HostValue;
+use snapshot_core::{HostValue, SharedBytes};
 
 const BYTECODE_ENV: &str = "POLYSNAP_CHAKRA_TEST_BYTECODE";
 
@@ -60,6 +60,35 @@ fn results(rt: &mut Runtime, first: HostValue) -> String {
 
 fn fresh() -> Runtime {
     Runtime::fresh(&lib(), natives(Arc::new(AtomicU64::new(0)))).unwrap()
+}
+
+/// Source and bytecode inside bytes the runtime retains (as a mapped snapshot's) are used
+/// in place, not copied, and stay valid for the runtime's whole life: after the caller let
+/// go of them, a garbage collection, lazily deserialized functions and `toString` (the
+/// source read back through the callback) still give what the script gives from source.
+#[test]
+fn retained_bytes_are_used_in_place_for_the_runtimes_life() {
+    let _g = engine_lock();
+    let mut cold = fresh();
+    let first = cold.run_script("app.js", SCRIPT).unwrap();
+    let expected = results(&mut cold, first);
+    drop(cold);
+    let envelope = fresh().serialize_script("app.js", SCRIPT).unwrap();
+
+    let owner: Arc<dyn AsRef<[u8]> + Send + Sync> = Arc::new([SCRIPT.as_bytes(), &envelope].concat());
+    let probe = Arc::clone(&owner);
+    let mut rt = fresh();
+    rt.retain(SharedBytes::new(owner));
+    let first = {
+        let bytes = (*probe).as_ref();
+        let (source, envelope) = bytes.split_at(SCRIPT.len());
+        rt.run_serialized("app.js", std::str::from_utf8(source).unwrap(), envelope).unwrap()
+    };
+    // Ours, the runtime's, and the in-place source text's: nothing was copied out.
+    assert_eq!(Arc::strong_count(&probe), 3);
+    assert_eq!(results(&mut rt, first), expected);
+    drop(rt);
+    assert_eq!(Arc::strong_count(&probe), 1, "the runtime let go of the bytes when disposed");
 }
 
 #[test]

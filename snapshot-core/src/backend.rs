@@ -100,6 +100,16 @@ impl SharedBytes {
     pub fn as_slice(&self) -> &[u8] {
         &(*self.owner).as_ref()[self.range.clone()]
     }
+
+    /// `part` as shared bytes of the same owner, when `part` lies inside these bytes (by
+    /// address: a slice borrowed from them); `None` otherwise.
+    pub fn sub(&self, part: &[u8]) -> Option<SharedBytes> {
+        let whole = self.as_slice();
+        let start = (part.as_ptr() as usize).checked_sub(whole.as_ptr() as usize)?;
+        let end = start.checked_add(part.len())?;
+        (end <= whole.len())
+            .then(|| SharedBytes { owner: self.owner.clone(), range: self.range.start + start..self.range.start + end })
+    }
 }
 
 impl From<Vec<u8>> for SharedBytes {
@@ -213,6 +223,14 @@ pub trait Runtime: ScriptHost + Sized + 'static {
         Err(Box::new(Unsupported::of::<Self::A>(Capabilities::CODE_CACHE, "produce a code cache")))
     }
 
+    /// Keeps `bytes` alive as long as the runtime, so that sources and caches later passed
+    /// to [`run_script_with_cache`](Self::run_script_with_cache) that lie inside them can be
+    /// used in place instead of copied (ChakraCore reads bytecode and sources lazily, for the
+    /// runtime's whole life). Engines that copy anyway ignore it.
+    fn retain(&mut self, bytes: SharedBytes) {
+        let _ = bytes;
+    }
+
     /// Runs a classic script with a code cache made for the same source by the same engine
     /// build; returns its completion value and whether the engine used the cache (a cache it
     /// rejects is ignored and the script compiled from source, never an error).
@@ -243,3 +261,26 @@ pub trait ScriptHost {
 /// `dyn ScriptHost` with the `'static` bound spelled out once: the context type of
 /// rehydrators that act on a runtime (`Rehydrator<DynScriptHost>`).
 pub type DynScriptHost = dyn ScriptHost;
+
+#[cfg(test)]
+mod tests {
+    use super::SharedBytes;
+
+    #[test]
+    fn sub_finds_a_borrowed_part_and_nothing_else() {
+        let whole = SharedBytes::from(b"0123456789".to_vec());
+        let inner = SharedBytes::slice(std::sync::Arc::new(b"0123456789".to_vec()), 2..8).unwrap();
+        let part = &whole.as_slice()[3..7];
+        assert_eq!(whole.sub(part).unwrap().as_slice(), b"3456");
+        assert_eq!(whole.sub(&whole.as_slice()[10..]).unwrap().as_slice(), b"");
+        let inner_part = &inner.as_slice()[1..3];
+        assert_eq!(inner.sub(inner_part).unwrap().as_slice(), b"34");
+        // Equal bytes elsewhere are not a part.
+        assert!(whole.sub(b"3456").is_none());
+        assert!(inner.sub(&whole.as_slice()[3..7]).is_none());
+        // A part running past the end is not one either.
+        assert!(inner.sub(&inner.as_slice()[..]).is_some());
+        let owner = whole.as_slice();
+        assert!(inner.sub(owner).is_none());
+    }
+}

@@ -8,6 +8,8 @@
 //! setup from the cache, serialize callbacks, rehydrators (records collected and handed back
 //! in place), deserialize callbacks; `main()` is the caller's next step, as for the heap.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 use snapshot_core::format::{Header, PayloadEncoding, Snapshot, Strategy, Target};
 use snapshot_core::{reconcile, Api, DynScriptHost, ExtraPolicy, Native, Registry, Rehydrators, Runtime};
@@ -15,24 +17,28 @@ use snapshot_core::{reconcile, Api, DynScriptHost, ExtraPolicy, Native, Registry
 use crate::pipeline::jsapi;
 use crate::{Error, MakeOptions, Script, SnapshotFile};
 
-/// The payload of a `code-cache` snapshot (postcard).
+/// The payload of a `code-cache` snapshot (postcard). A restore borrows the sources and
+/// caches straight from the mapped file (`Cow::Borrowed`); `make` owns them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct CachedScripts {
+pub struct CachedScripts<'a> {
     /// The setup scripts in order, each with the engine's cache for it.
-    pub scripts: Vec<CachedScript>,
+    #[serde(borrow)]
+    pub scripts: Vec<CachedScript<'a>>,
     /// The determinism digest both runs gave.
     pub digest: String,
 }
 
 /// One setup script and its code cache.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct CachedScript {
+pub struct CachedScript<'a> {
     /// Its name.
     pub name: String,
     /// Its source.
-    pub source: String,
+    #[serde(borrow)]
+    pub source: Cow<'a, str>,
     /// The engine's code cache for it.
-    pub cache: Vec<u8>,
+    #[serde(borrow)]
+    pub cache: Cow<'a, [u8]>,
 }
 
 fn engine<A: Api>(source: snapshot_core::ScriptError) -> Error {
@@ -53,7 +59,11 @@ pub fn make_code_cache<A: Api>(
     for script in scripts {
         options.step(&format!("running {} and keeping its code cache", script.name));
         let (_, cache) = first.run_script_producing_cache(&script.name, &script.source).map_err(engine::<A>)?;
-        cached.push(CachedScript { name: script.name.clone(), source: script.source.clone(), cache });
+        cached.push(CachedScript {
+            name: script.name.clone(),
+            source: Cow::Borrowed(script.source.as_str()),
+            cache: Cow::Owned(cache),
+        });
     }
     let digest = jsapi::digest(&mut first)?;
     drop(first);
@@ -112,6 +122,9 @@ pub fn restore_code_cache<A: Api>(
         })
     })?;
     let mut runtime = A::Runtime::fresh(&natives).map_err(|e| Error::engine(A::KIND, e))?;
+    // The sources and caches are borrowed from the mapped file: the runtime may keep using
+    // them in place rather than copy them.
+    runtime.retain(payload.clone());
     jsapi::install(&mut runtime)?;
     for script in &cached.scripts {
         runtime.run_script_with_cache(&script.name, &script.source, &script.cache).map_err(engine::<A>)?;
