@@ -278,9 +278,12 @@ mod tests {
         // Equal bytes elsewhere are not a part.
         assert!(whole.sub(b"3456").is_none());
         assert!(inner.sub(&whole.as_slice()[3..7]).is_none());
-        // A part running past the end is not one either.
-        assert!(inner.sub(&inner.as_slice()[..]).is_some());
-        let owner = whole.as_slice();
-        assert!(inner.sub(owner).is_none());
+        // All of it is a part of itself; bytes of the same owner outside its range are not.
+        assert_eq!(inner.sub(inner.as_slice()).unwrap().as_slice(), b"234567");
+        let shared_owner = std::sync::Arc::new(b"0123456789".to_vec());
+        let narrow = SharedBytes::slice(shared_owner.clone(), 2..8).unwrap();
+        assert!(narrow.sub(&shared_owner[1..5]).is_none());
+        assert!(narrow.sub(&shared_owner[4..9]).is_none());
+        assert_eq!(narrow.sub(&shared_owner[4..8]).unwrap().as_slice(), b"4567");
     }
 }
