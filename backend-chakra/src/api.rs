@@ -4,7 +4,7 @@
 use snapshot_core::format::PayloadEncoding;
 use snapshot_core::{
     Api, Capabilities, CapabilityGap, CaptureOptions, Captured, EngineBuild, EngineKind, HostValue, JsException,
-    Native, NativeKind, ScriptError, ScriptHost, SharedBytes,
+    Native, ScriptError, ScriptHost, SharedBytes,
 };
 
 use crate::{ChakraError, Library, NativeSpec, Recorder, Runtime, TtdPayload};
@@ -64,18 +64,12 @@ impl Api for Chakra {
 }
 
 fn specs(natives: &[&Native]) -> Result<Vec<NativeSpec>, ChakraError> {
-    natives
-        .iter()
-        .map(|n| match (n.kind, &n.func) {
-            (NativeKind::Function, Some(func)) => {
-                Ok(NativeSpec { id: n.id, name: n.name.to_owned(), func: func.clone() })
-            }
-            (kind, _) => Err(ChakraError::Usage(format!(
-                "backend-chakra installs natives of kind `function` only; `{}` is a {kind}",
-                n.name
-            ))),
-        })
-        .collect()
+    NativeSpec::functions(natives).map_err(|n| {
+        ChakraError::Usage(format!(
+            "backend-chakra installs natives of kind `function` only; `{}` is a {}",
+            n.name, n.kind
+        ))
+    })
 }
 
 /// A script's uncaught exception becomes the engine-neutral [`JsException`]; every other

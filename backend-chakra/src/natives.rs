@@ -45,7 +45,6 @@
 
 use std::cell::RefCell;
 use std::collections::HashSet;
-use std::fmt;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -63,35 +62,8 @@ pub const NATIVES_GLOBAL: &str = "__polysnap_natives";
 /// functions (see the module documentation).
 pub const WRAP_GLOBAL: &str = "__polysnap_wrap";
 
-/// A native function to expose to JavaScript.
-#[derive(Clone)]
-pub struct NativeSpec {
-    /// Stable identity; the table key is its hash in 16 hex digits.
-    pub id: StableId,
-    /// Full dotted name, the property of `__polysnap_natives` (`"fs.open"`); the part
-    /// after the last dot becomes the trampoline's `name`.
-    pub name: String,
-    /// The implementation.
-    pub func: HostFunction,
-}
-
-impl NativeSpec {
-    /// A spec whose id is derived from `name` (the usual case).
-    pub fn new(name: &str, func: HostFunction) -> NativeSpec {
-        NativeSpec { id: StableId::with_interned_name(name), name: name.to_owned(), func }
-    }
-
-    /// The table key of this native.
-    pub fn key(&self) -> String {
-        table_key(self.id)
-    }
-}
-
-impl fmt::Debug for NativeSpec {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("NativeSpec").field("id", &self.id).field("name", &self.name).finish_non_exhaustive()
-    }
-}
+/// A native function to expose to JavaScript (the engine-neutral spec every backend takes).
+pub use snapshot_core::NativeSpec;
 
 /// The table key for `id`: its hash as 16 lowercase hex digits.
 pub fn table_key(id: StableId) -> String {
@@ -320,7 +292,7 @@ pub(crate) fn install(
 
     let mut provided = HashSet::new();
     for spec in specs {
-        let key = spec.key();
+        let key = table_key(spec.id);
         provided.insert(key.clone());
         let short = spec.name.rsplit('.').next().unwrap_or(&spec.name).to_owned();
         let slot = Box::new(NativeSlot {

@@ -190,7 +190,7 @@ fn natives_are_trampolines_only() {
 #[test]
 fn a_panicking_native_throws_instead_of_unwinding_into_the_engine() {
     let _g = engine_lock();
-    let panicky = NativeSpec::new("host.panic", Arc::new(|_| panic!("deliberate test panic")));
+    let panicky = NativeSpec::new("host.panic", |_| panic!("deliberate test panic"));
     let mut rt = Runtime::fresh(&lib(), vec![panicky]).unwrap();
     assert_eq!(
         rt.eval("try { __polysnap_natives['host.panic'](); 'no' } catch (e) { e.message }").unwrap(),

@@ -6,8 +6,6 @@
 
 mod common;
 
-use std::sync::Arc;
-
 use backend_chakra::{NativeSpec, Recorder, Runtime, RuntimeKind, TtdPayload};
 use common::*;
 use snapshot_core::{HostCall, HostValue, StableId, Wrapped};
@@ -61,27 +59,21 @@ fn index(call: &HostCall) -> Result<u64, snapshot_core::HostError> {
 /// n: i}]`; `wrap.inspect(...)` → `"<this>|<arg>,<arg>"` described by [`desc`].
 fn wrap_natives() -> Vec<NativeSpec> {
     vec![
-        NativeSpec::new("wrap.make", Arc::new(|call| Ok(HostValue::Wrapped(w(index(call)?))))),
-        NativeSpec::new(
-            "wrap.pair",
-            Arc::new(|call| {
-                let i = index(call)?;
-                Ok(HostValue::Array(vec![
-                    HostValue::Wrapped(w(i)),
-                    HostValue::Object(vec![
-                        ("inner".into(), HostValue::Wrapped(w(i + 1))),
-                        ("n".into(), HostValue::Number(i as f64)),
-                    ]),
-                ]))
-            }),
-        ),
-        NativeSpec::new(
-            "wrap.inspect",
-            Arc::new(|call| {
-                let args = call.args.iter().map(desc).collect::<Vec<_>>().join(",");
-                Ok(HostValue::String(format!("{}|{args}", desc(&call.this))))
-            }),
-        ),
+        NativeSpec::new("wrap.make", |call| Ok(HostValue::Wrapped(w(index(call)?)))),
+        NativeSpec::new("wrap.pair", |call| {
+            let i = index(call)?;
+            Ok(HostValue::Array(vec![
+                HostValue::Wrapped(w(i)),
+                HostValue::Object(vec![
+                    ("inner".into(), HostValue::Wrapped(w(i + 1))),
+                    ("n".into(), HostValue::Number(i as f64)),
+                ]),
+            ]))
+        }),
+        NativeSpec::new("wrap.inspect", |call| {
+            let args = call.args.iter().map(desc).collect::<Vec<_>>().join(",");
+            Ok(HostValue::String(format!("{}|{args}", desc(&call.this))))
+        }),
     ]
 }
 

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use snapshot_core::format::PayloadEncoding;
 use snapshot_core::{
     Api, Capabilities, CapabilityGap, CaptureOptions, Captured, EngineBuild, EngineKind, HostValue, JsException,
-    Native, NativeKind, ScriptError, ScriptHost, SharedBytes,
+    Native, ScriptError, ScriptHost, SharedBytes,
 };
 
 use crate::{build_identity, v8_version, CodeHandling, NativeSpec, Runtime, SnapshotBuilder, SnapshotBytes, V8Error};
@@ -50,18 +50,12 @@ impl Api for V8 {
 }
 
 fn specs(natives: &[&Native]) -> Result<Vec<NativeSpec>, V8Error> {
-    natives
-        .iter()
-        .map(|n| match (n.kind, &n.func) {
-            (NativeKind::Function, Some(func)) => {
-                Ok(NativeSpec { id: n.id, name: n.name.to_owned(), func: func.clone() })
-            }
-            (kind, _) => Err(V8Error::InvalidInput {
-                expected: "natives of kind `function` with a host function (backend-v8 supports no accessors or data natives yet)".into(),
-                found: format!("`{}` of kind `{kind}`", n.name),
-            }),
-        })
-        .collect()
+    NativeSpec::functions(natives).map_err(|n| V8Error::InvalidInput {
+        expected:
+            "natives of kind `function` with a host function (backend-v8 supports no accessors or data natives yet)"
+                .into(),
+        found: format!("`{}` of kind `{}`", n.name, n.kind),
+    })
 }
 
 /// A script's uncaught exception becomes the engine-neutral [`JsException`] (so hosts can

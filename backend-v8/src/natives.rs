@@ -7,43 +7,17 @@
 
 use std::collections::HashMap;
 use std::ffi::{c_int, c_void};
-use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::Arc;
 
-use snapshot_core::{hash_name, HostCall, HostError, HostFunction, HostValue, StableId};
+use snapshot_core::{hash_name, StableId};
 
 use crate::convert;
 use crate::error::V8Error;
 use crate::ffi;
 
-/// A host function to install in JavaScript as `__polysnap_natives[name]`.
-#[derive(Clone)]
-pub struct NativeSpec {
-    /// Its stable identity; must be `StableId::new(name)`.
-    pub id: StableId,
-    /// Its full dotted name (`"fs.open"`): the key on `__polysnap_natives` and the
-    /// JavaScript function's `name`.
-    pub name: String,
-    /// The host function.
-    pub func: HostFunction,
-}
-
-impl NativeSpec {
-    /// A native named `name` (its id is `StableId::new(name)`) calling `func`.
-    pub fn new(
-        name: &'static str,
-        func: impl Fn(&HostCall) -> Result<HostValue, HostError> + Send + Sync + 'static,
-    ) -> NativeSpec {
-        NativeSpec { id: StableId::new(name), name: name.to_owned(), func: Arc::new(func) }
-    }
-}
-
-impl fmt::Debug for NativeSpec {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("NativeSpec").field("id", &self.id).field("name", &self.name).finish_non_exhaustive()
-    }
-}
+/// A host function to install in JavaScript as `__polysnap_natives[name]` (the
+/// engine-neutral spec every backend takes).
+pub use snapshot_core::NativeSpec;
 
 /// The natives of one isolate, in external-reference-table order. Boxed by its owner so
 /// its address (the dispatch context) is stable for the isolate's lifetime.

@@ -24,6 +24,6 @@ pub use error::{FormatError, IdentityError, ReconcileError, RegistryError, Rehyd
 pub use format::{EngineBuild, EngineKind, Header, Snapshot};
 pub use id::{hash_name, StableId};
 pub use identity::IdentityTable;
-pub use registry::{reconcile, Extension, ExtraPolicy, Native, NativeKind, RefEntry, RefTable, Registry};
+pub use registry::{reconcile, Extension, ExtraPolicy, Native, NativeKind, NativeSpec, RefEntry, RefTable, Registry};
 pub use rehydrate::{Rehydrator, Rehydrators};
 pub use value::{HostCall, HostError, HostFunction, HostValue, JsException, OpaqueHandle, Wrapped};

@@ -12,7 +12,9 @@ use xxhash_rust::xxh3::Xxh3;
 
 use crate::error::{ReconcileError, RegistryError};
 use crate::id::StableId;
-use crate::value::HostFunction;
+use std::sync::Arc;
+
+use crate::value::{HostCall, HostError, HostFunction, HostValue};
 
 /// What kind of native an external reference stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -54,6 +56,49 @@ pub struct Native {
 impl std::fmt::Debug for Native {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Native").field("id", &self.id).field("kind", &self.kind).finish()
+    }
+}
+
+/// A native function as a backend installs it: its identity, its full dotted name (the key
+/// on `__polysnap_natives` and the JavaScript function's `name`) and the host function.
+/// Every backend takes these; [`NativeSpec::functions`] makes them from registered natives.
+#[derive(Clone)]
+pub struct NativeSpec {
+    /// Its identity: the id of `name`.
+    pub id: StableId,
+    /// Its full dotted name (`"fs.open"`).
+    pub name: String,
+    /// The host function.
+    pub func: HostFunction,
+}
+
+impl NativeSpec {
+    /// A native named `name` (its id derived from the name) calling `func`.
+    pub fn new(
+        name: &str,
+        func: impl Fn(&HostCall) -> Result<HostValue, HostError> + Send + Sync + 'static,
+    ) -> NativeSpec {
+        NativeSpec { id: StableId::with_interned_name(name), name: name.to_owned(), func: Arc::new(func) }
+    }
+
+    /// The specs of `natives`, in order, when every one is a function with a host function;
+    /// otherwise the first that is not (no backend installs accessors or data as functions).
+    pub fn functions<'a>(natives: &[&'a Native]) -> Result<Vec<NativeSpec>, &'a Native> {
+        natives
+            .iter()
+            .map(|n| match (n.kind, &n.func) {
+                (NativeKind::Function, Some(func)) => {
+                    Ok(NativeSpec { id: n.id, name: n.name.to_owned(), func: func.clone() })
+                }
+                _ => Err(*n),
+            })
+            .collect()
+    }
+}
+
+impl std::fmt::Debug for NativeSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NativeSpec").field("id", &self.id).field("name", &self.name).finish_non_exhaustive()
     }
 }
 
