@@ -22,6 +22,17 @@ pub fn run(workspace: &Path) -> Result<()> {
         none,
     )?;
     cmd::cargo("clippy", workspace, &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"], none)?;
+    // Each backend alone, and none (the library and the CLI only: every test and example
+    // needs an engine): what a runtime author picking one engine builds.
+    let builds: [&[&str]; 3] = [
+        &["--no-default-features", "--lib", "--bins"],
+        &["--no-default-features", "--features", "v8", "--all-targets"],
+        &["--no-default-features", "--features", "chakra", "--all-targets"],
+    ];
+    for build in builds {
+        let args = [&["clippy", "-p", "polysnap"][..], build, &["--", "-D", "warnings"]].concat();
+        cmd::cargo("clippy (one backend or none)", workspace, &args, none)?;
+    }
     cmd::cargo(
         "docs",
         workspace,
