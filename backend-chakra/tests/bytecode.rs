@@ -91,6 +91,37 @@ fn retained_bytes_are_used_in_place_for_the_runtimes_life() {
     assert_eq!(Arc::strong_count(&probe), 1, "the runtime let go of the bytes when disposed");
 }
 
+/// The engine-neutral `run_script_with_cache` never fails over a bad cache: bytecode of
+/// another source, garbage, a damaged or an empty cache run the script from source and say
+/// the cache was not used; a good one is used. A script that throws is an error either way.
+#[test]
+fn the_trait_falls_back_to_the_source_on_a_bad_cache() {
+    use snapshot_core::Runtime as _;
+    let _g = engine_lock();
+    let good = fresh().serialize_script("app.js", SCRIPT).unwrap();
+    let other = fresh().serialize_script("app.js", "({ other: true })").unwrap();
+    let mut damaged = good.clone();
+    let middle = damaged.len() / 2;
+    damaged[middle] ^= 0x20;
+    let mut cold = fresh();
+    let expected = cold.run_script("app.js", SCRIPT).unwrap();
+    drop(cold);
+    for (what, cache, used) in [
+        ("its own bytecode", &good[..], true),
+        ("another source's bytecode", &other[..], false),
+        ("damaged bytecode", &damaged[..], false),
+        ("garbage", &b"not bytecode at all"[..], false),
+        ("nothing", &[][..], false),
+    ] {
+        let mut rt = fresh();
+        let (value, was_used) = rt.run_script_with_cache("app.js", SCRIPT, cache).unwrap();
+        assert_eq!((value, was_used), (expected.clone(), used), "{what}");
+    }
+    let mut rt = fresh();
+    let err = rt.run_script_with_cache("throws.js", "throw new Error('boom')", &good).unwrap_err();
+    assert!(err.to_string().contains("boom"), "{err}");
+}
+
 #[test]
 fn bytecode_runs_in_another_process_like_the_source() {
     let _g = engine_lock();
