@@ -46,6 +46,21 @@ impl NativeTable {
         Ok(Box::new(NativeTable { natives }))
     }
 
+    /// This table reordered for a blob whose external-reference table is `order`: the
+    /// blob's natives in its order, then the others in this table's order. Returns how many
+    /// came from the blob; every id of `order` must be here.
+    pub(crate) fn in_blob_order(self, order: &[StableId]) -> Result<(Box<NativeTable>, usize), V8Error> {
+        let own_order: Vec<StableId> = self.natives.iter().map(|n| n.id).collect();
+        let mut by_id: HashMap<StableId, NativeSpec> = self.natives.into_iter().map(|n| (n.id, n)).collect();
+        let mut ordered = Vec::with_capacity(by_id.len());
+        for (position, id) in order.iter().enumerate() {
+            ordered.push(by_id.remove(id).ok_or(V8Error::MissingNative { id: *id, position })?);
+        }
+        let in_blob = ordered.len();
+        ordered.extend(own_order.iter().filter_map(|id| by_id.remove(id)));
+        Ok((Box::new(NativeTable { natives: ordered }), in_blob))
+    }
+
     /// Number of natives.
     pub(crate) fn len(&self) -> u32 {
         self.natives.len() as u32

@@ -1,6 +1,5 @@
 //! Running JavaScript: [`Runtime`], restored from a snapshot or fresh.
 
-use std::collections::HashMap;
 use std::ffi::c_char;
 use std::fmt;
 use std::marker::PhantomData;
@@ -118,28 +117,7 @@ impl Runtime {
     fn open_blob(blob: SnapshotBytes, natives: Vec<NativeSpec>) -> Result<Runtime, V8Error> {
         platform::init()?;
         let (header, payload) = envelope::open(blob.as_bytes())?;
-        let mut by_id: HashMap<StableId, NativeSpec> = HashMap::with_capacity(natives.len());
-        let mut extra_order = Vec::new();
-        // Keep the caller's order for extras; check duplicates and ids in one place.
-        let checked = NativeTable::new(natives)?;
-        for n in checked.natives {
-            extra_order.push(n.id);
-            by_id.insert(n.id, n);
-        }
-        let mut ordered = Vec::with_capacity(by_id.len());
-        for (position, id) in header.natives.iter().enumerate() {
-            match by_id.remove(id) {
-                Some(n) => ordered.push(n),
-                None => return Err(V8Error::MissingNative { id: *id, position }),
-            }
-        }
-        let in_blob = ordered.len();
-        for id in extra_order {
-            if let Some(n) = by_id.remove(&id) {
-                ordered.push(n);
-            }
-        }
-        let table = NativeTable::new(ordered)?;
+        let (table, in_blob) = (*NativeTable::new(natives)?).in_blob_order(&header.natives)?;
         let (ptr, len) = (payload.as_ptr(), payload.len());
         let mut runtime = Self::create(table, Some((ptr, len)), in_blob as u32, Some(blob.clone()))?;
         runtime.contexts = header.contexts;
