@@ -731,58 +731,53 @@ impl Jsrt {
         self.check("JsRelease", code)
     }
 
+    /// Calls `call` with a null out pointer for a value, checks its code as `api`'s and
+    /// returns the value it wrote.
+    fn out_value(
+        &self,
+        api: &'static str,
+        call: impl FnOnce(*mut JsValueRef) -> JsErrorCode,
+    ) -> Result<Value, ChakraError> {
+        let mut v: JsValueRef = std::ptr::null_mut();
+        let code = call(&mut v);
+        self.check(api, code)?;
+        Ok(Value(v))
+    }
+
     /// The current context's global object.
     pub(crate) fn global(&self) -> Result<Value, ChakraError> {
-        let mut v: JsValueRef = std::ptr::null_mut();
         // SAFETY: valid out pointer.
-        let code = unsafe { (self.JsGetGlobalObject)(&mut v) };
-        self.check("JsGetGlobalObject", code)?;
-        Ok(Value(v))
+        self.out_value("JsGetGlobalObject", |out| unsafe { (self.JsGetGlobalObject)(out) })
     }
 
     /// `undefined`.
     pub(crate) fn undefined(&self) -> Result<Value, ChakraError> {
-        let mut v: JsValueRef = std::ptr::null_mut();
         // SAFETY: valid out pointer.
-        let code = unsafe { (self.JsGetUndefinedValue)(&mut v) };
-        self.check("JsGetUndefinedValue", code)?;
-        Ok(Value(v))
+        self.out_value("JsGetUndefinedValue", |out| unsafe { (self.JsGetUndefinedValue)(out) })
     }
 
     /// `null`.
     pub(crate) fn null(&self) -> Result<Value, ChakraError> {
-        let mut v: JsValueRef = std::ptr::null_mut();
         // SAFETY: valid out pointer.
-        let code = unsafe { (self.JsGetNullValue)(&mut v) };
-        self.check("JsGetNullValue", code)?;
-        Ok(Value(v))
+        self.out_value("JsGetNullValue", |out| unsafe { (self.JsGetNullValue)(out) })
     }
 
     /// A boolean.
     pub(crate) fn boolean(&self, b: bool) -> Result<Value, ChakraError> {
-        let mut v: JsValueRef = std::ptr::null_mut();
         // SAFETY: valid out pointer.
-        let code = unsafe { (self.JsBoolToBoolean)(b, &mut v) };
-        self.check("JsBoolToBoolean", code)?;
-        Ok(Value(v))
+        self.out_value("JsBoolToBoolean", |out| unsafe { (self.JsBoolToBoolean)(b, out) })
     }
 
     /// A number.
     pub(crate) fn number(&self, d: f64) -> Result<Value, ChakraError> {
-        let mut v: JsValueRef = std::ptr::null_mut();
         // SAFETY: valid out pointer.
-        let code = unsafe { (self.JsDoubleToNumber)(d, &mut v) };
-        self.check("JsDoubleToNumber", code)?;
-        Ok(Value(v))
+        self.out_value("JsDoubleToNumber", |out| unsafe { (self.JsDoubleToNumber)(d, out) })
     }
 
     /// A string from UTF-8.
     pub(crate) fn string(&self, s: &str) -> Result<Value, ChakraError> {
-        let mut v: JsValueRef = std::ptr::null_mut();
         // SAFETY: `s` is `s.len()` readable bytes of UTF-8; valid out pointer.
-        let code = unsafe { (self.JsCreateString)(s.as_ptr().cast(), s.len(), &mut v) };
-        self.check("JsCreateString", code)?;
-        Ok(Value(v))
+        self.out_value("JsCreateString", |out| unsafe { (self.JsCreateString)(s.as_ptr().cast(), s.len(), out) })
     }
 
     /// `JsGetValueType`.
@@ -853,11 +848,8 @@ impl Jsrt {
     /// `object[name]` (runs getters).
     pub(crate) fn get(&self, object: Value, name: &str) -> Result<Value, ChakraError> {
         let id = self.property_id(name)?;
-        let mut v: JsValueRef = std::ptr::null_mut();
         // SAFETY: live object and property id, valid out pointer.
-        let code = unsafe { (self.JsGetProperty)(object.0, id, &mut v) };
-        self.check("JsGetProperty", code)?;
-        Ok(Value(v))
+        self.out_value("JsGetProperty", |out| unsafe { (self.JsGetProperty)(object.0, id, out) })
     }
 
     /// `object[name] = value` (strict: fails on a read-only property).
@@ -871,11 +863,8 @@ impl Jsrt {
     /// `object[index]`.
     pub(crate) fn get_index(&self, object: Value, index: u32) -> Result<Value, ChakraError> {
         let i = self.number(f64::from(index))?;
-        let mut v: JsValueRef = std::ptr::null_mut();
         // SAFETY: live object and index value, valid out pointer.
-        let code = unsafe { (self.JsGetIndexedProperty)(object.0, i.0, &mut v) };
-        self.check("JsGetIndexedProperty", code)?;
-        Ok(Value(v))
+        self.out_value("JsGetIndexedProperty", |out| unsafe { (self.JsGetIndexedProperty)(object.0, i.0, out) })
     }
 
     /// `object[index] = value`.
@@ -914,11 +903,8 @@ impl Jsrt {
 
     /// `Object.getPrototypeOf(object)`.
     pub(crate) fn prototype(&self, object: Value) -> Result<Value, ChakraError> {
-        let mut p: JsValueRef = std::ptr::null_mut();
         // SAFETY: live object, valid out pointer.
-        let code = unsafe { (self.JsGetPrototype)(object.0, &mut p) };
-        self.check("JsGetPrototype", code)?;
-        Ok(Value(p))
+        self.out_value("JsGetPrototype", |out| unsafe { (self.JsGetPrototype)(object.0, out) })
     }
 
     /// `a === b`.
@@ -932,20 +918,14 @@ impl Jsrt {
 
     /// `{}`.
     pub(crate) fn create_object(&self) -> Result<Value, ChakraError> {
-        let mut v: JsValueRef = std::ptr::null_mut();
         // SAFETY: valid out pointer.
-        let code = unsafe { (self.JsCreateObject)(&mut v) };
-        self.check("JsCreateObject", code)?;
-        Ok(Value(v))
+        self.out_value("JsCreateObject", |out| unsafe { (self.JsCreateObject)(out) })
     }
 
     /// `new Array(len)`.
     pub(crate) fn create_array(&self, len: u32) -> Result<Value, ChakraError> {
-        let mut v: JsValueRef = std::ptr::null_mut();
         // SAFETY: valid out pointer.
-        let code = unsafe { (self.JsCreateArray)(len, &mut v) };
-        self.check("JsCreateArray", code)?;
-        Ok(Value(v))
+        self.out_value("JsCreateArray", |out| unsafe { (self.JsCreateArray)(len, out) })
     }
 
     /// A new `ArrayBuffer` holding a copy of `bytes`.
@@ -1029,12 +1009,11 @@ impl Jsrt {
             expected: "at most 65534 call arguments",
             found: format!("{}", args.len()),
         })?;
-        let mut r: JsValueRef = std::ptr::null_mut();
         // SAFETY: `all` holds `count` live values (they are also held by the caller on the
         // stack, so the recycler sees them); valid out pointer.
-        let code = unsafe { (self.JsCallFunction)(function.0, all.as_mut_ptr(), count, &mut r) };
-        self.check("JsCallFunction", code)?;
-        Ok(Value(r))
+        self.out_value("JsCallFunction", |out| unsafe {
+            (self.JsCallFunction)(function.0, all.as_mut_ptr(), count, out)
+        })
     }
 
     /// A native function named `name` that dispatches to `slot`.
@@ -1044,12 +1023,11 @@ impl Jsrt {
     pub(crate) fn create_function(&self, name: &str, slot: &crate::natives::NativeSlot) -> Result<Value, ChakraError> {
         let name = self.string(name)?;
         let state = slot as *const crate::natives::NativeSlot as *mut c_void;
-        let mut f: JsValueRef = std::ptr::null_mut();
         // SAFETY: the shim has the header's `JsNativeFunction` signature and reads `state`
         // only as the `NativeSlot` it is, which outlives the runtime (see above).
-        let code = unsafe { (self.JsCreateNamedFunction)(name.0, native_function_shim, state, &mut f) };
-        self.check("JsCreateNamedFunction", code)?;
-        Ok(Value(f))
+        self.out_value("JsCreateNamedFunction", |out| unsafe {
+            (self.JsCreateNamedFunction)(name.0, native_function_shim, state, out)
+        })
     }
 
     /// Throws `new Error(message)` into the engine (from inside a native call).
@@ -1140,27 +1118,25 @@ impl Jsrt {
         };
         let url = self.string(url)?;
         let cookie = source as *const crate::bytecode::SourceText as JsSourceContext;
-        let mut r: JsValueRef = std::ptr::null_mut();
         // SAFETY: `buffer` and `url` are live values on the stack; the bytecode passed
         // every check of `bytecode::open` (the only way to make a `Verified`): made by
         // JsSerialize of this exact library build (SHA-256) for this exact source, length
         // and checksum intact; ChakraCore itself checks only the header. The shim has the
         // header's signature and reads `cookie` only as the `SourceText` it is, which
         // outlives the runtime (see above). Valid out pointer.
-        let code = unsafe { (self.JsRunSerialized)(buffer.0, serialized_source_shim, cookie, url.0, &mut r) };
-        self.check("JsRunSerialized", code)?;
-        Ok(Value(r))
+        self.out_value("JsRunSerialized", |out| unsafe {
+            (self.JsRunSerialized)(buffer.0, serialized_source_shim, cookie, url.0, out)
+        })
     }
 
     /// `JsRun` of `source` (from a string, as TTD needs) named `url`.
     pub(crate) fn run(&self, source: &str, source_context: usize, url: &str) -> Result<Value, ChakraError> {
         let script = self.string(source)?;
         let url = self.string(url)?;
-        let mut r: JsValueRef = std::ptr::null_mut();
         // SAFETY: live script and url strings, valid out pointer.
-        let code = unsafe { (self.JsRun)(script.0, source_context, url.0, JS_PARSE_SCRIPT_ATTRIBUTE_NONE, &mut r) };
-        self.check("JsRun", code)?;
-        Ok(Value(r))
+        self.out_value("JsRun", |out| unsafe {
+            (self.JsRun)(script.0, source_context, url.0, JS_PARSE_SCRIPT_ATTRIBUTE_NONE, out)
+        })
     }
 }
 
