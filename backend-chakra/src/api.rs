@@ -26,6 +26,10 @@ const GAPS: &[CapabilityGap] = &[
         reason: "TTD inflates Intl objects without their internal state: their methods throw",
     },
     CapabilityGap {
+        capability: Capabilities::WEBASSEMBLY,
+        reason: "TTD inflates WebAssembly modules, instances and memories as plain objects: their methods throw",
+    },
+    CapabilityGap {
         capability: Capabilities::NAMED_CONTEXTS,
         reason: "a TTD snapshot holds one context; ChakraCore cannot restore others by name",
     },

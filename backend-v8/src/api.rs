@@ -20,6 +20,10 @@ const GAPS: &[CapabilityGap] = &[
         capability: Capabilities::INTL,
         reason: "V8 10.2 aborts the process in CreateBlob on a reachable Intl object (ICU data behind Managed<> pointers); backend-v8 makes the Intl constructors throw during setup",
     },
+    CapabilityGap {
+        capability: Capabilities::WEBASSEMBLY,
+        reason: "V8 installs no WebAssembly object in an isolate that builds a snapshot: a setup cannot make modules or memories (they exist again after restore)",
+    },
 ];
 
 impl Api for V8 {

@@ -108,6 +108,20 @@ impl Runner {
         (self.apply_gaps(scenario, engine, outcome), output)
     }
 
+    /// The scenario's result on a fresh runtime of `engine` (setup then check, no snapshot):
+    /// what a scenario the engine cannot restore must still give, so that its gap is the
+    /// engine's and not a broken check.
+    pub fn fresh(&self, path: &Path, engine: EngineKind) -> Result<String, String> {
+        let engine_arg = engine.to_string();
+        let scenario_arg = path.to_string_lossy().into_owned();
+        let fresh = self.step(&["fresh", "--engine", &engine_arg, "--scenario", &scenario_arg]);
+        if fresh.ok {
+            Ok(fresh.text)
+        } else {
+            Err(fresh.text)
+        }
+    }
+
     fn apply_gaps(&self, scenario: &Scenario, engine: &EngineInfo, outcome: Outcome) -> Outcome {
         let missing = scenario.required_capabilities() - engine.capabilities;
         if missing.is_empty() {

@@ -34,6 +34,8 @@ bitflags! {
         const EXACT_NUMBERS = 1 << 7;
         /// Scripts can be run from the engine's code cache (the `code-cache` strategy).
         const CODE_CACHE = 1 << 8;
+        /// WebAssembly modules, instances and memories made by the setup survive.
+        const WEBASSEMBLY = 1 << 9;
     }
 }
 
