@@ -22,6 +22,33 @@ pub(crate) const HIDE_TTD_GLOBALS: &str = r#"(function (g) {
   return emit;
 })(this)"#;
 
+/// TTD inflates an array frozen or sealed by the engine's own `Object.freeze`/`Object.seal`
+/// with writable, configurable elements (still not extensible), while an array whose
+/// attributes were set property by property comes back as it was. So while a setup is
+/// recorded, `Object.freeze` and `Object.seal` treat arrays by the specification's own steps
+/// (SetIntegrityLevel: prevent extensions, then one `defineProperty` per own key) and
+/// anything else natively. Returns the function that puts the engine's own functions back,
+/// which `capture` calls before the snapshot is taken.
+pub(crate) const ARRAY_INTEGRITY: &str = r#"(function (O, R) {
+  var nativeFreeze = O.freeze, nativeSeal = O.seal, isArray = Array.isArray;
+  var defineProperty = O.defineProperty, describe = O.getOwnPropertyDescriptor;
+  var ownKeys = R.ownKeys, preventExtensions = R.preventExtensions;
+  function setIntegrityLevel(o, frozen) {
+    if (!preventExtensions(o)) throw new TypeError('Cannot prevent extensions of the array');
+    var keys = ownKeys(o);
+    for (var i = 0; i < keys.length; i++) {
+      if (!frozen) { defineProperty(o, keys[i], { configurable: false }); continue; }
+      var d = describe(o, keys[i]);
+      if (d === undefined) continue;
+      defineProperty(o, keys[i], ('get' in d || 'set' in d) ? { configurable: false } : { configurable: false, writable: false });
+    }
+    return o;
+  }
+  O.freeze = { freeze(o) { return isArray(o) ? setIntegrityLevel(o, true) : nativeFreeze(o); } }.freeze;
+  O.seal = { seal(o) { return isArray(o) ? setIntegrityLevel(o, false) : nativeSeal(o); } }.seal;
+  return function () { O.freeze = nativeFreeze; O.seal = nativeSeal; };
+})(Object, Reflect)"#;
+
 /// A runtime recording setup scripts, to be captured as a snapshot.
 ///
 /// Recipe (verified on the pyChakraCore 0.2.0 build): `JsTTDCreateRecordRuntime(0x1,
@@ -32,6 +59,8 @@ pub(crate) const HIDE_TTD_GLOBALS: &str = r#"(function (g) {
 pub struct Recorder {
     core: Core,
     emit: Option<Value>,
+    /// Puts the engine's own `Object.freeze`/`Object.seal` back (see [`ARRAY_INTEGRITY`]).
+    restore_integrity: Option<Value>,
     captured: bool,
 }
 
@@ -40,7 +69,8 @@ impl Recorder {
     pub fn new(lib: &Library, natives: Vec<NativeSpec>) -> Result<Recorder, ChakraError> {
         let jsrt = lib.jsrt().clone();
         let rt = jsrt.create_record_runtime()?;
-        let mut recorder = Recorder { core: Core::new(jsrt.clone(), rt), emit: None, captured: false };
+        let mut recorder =
+            Recorder { core: Core::new(jsrt.clone(), rt), emit: None, restore_integrity: None, captured: false };
         let ctx = jsrt.ttd_create_context(rt)?;
         recorder.core.set_context(ctx)?;
         recorder.core.install_promise_callback()?;
@@ -55,6 +85,9 @@ impl Recorder {
         }
         jsrt.add_ref(emit)?;
         recorder.emit = Some(emit);
+        let restore_integrity = recorder.core.run_raw("polysnap:array-integrity.js", ARRAY_INTEGRITY)?;
+        jsrt.add_ref(restore_integrity)?;
+        recorder.restore_integrity = Some(restore_integrity);
         recorder.core.install_natives(natives)?;
         Ok(recorder)
     }
@@ -91,6 +124,10 @@ impl Recorder {
         let emit = self.emit.ok_or_else(|| ChakraError::Usage("recorder has no emitTTDLog".into()))?;
         let jsrt = &self.core.jsrt;
         self.core.drain_jobs()?;
+        if let Some(restore) = self.restore_integrity {
+            let undefined = jsrt.undefined()?;
+            jsrt.call(restore, undefined, &[])?;
+        }
         let store = MemoryStore::new();
         // The snapshot must hold the wrap door open for the inflated heap's host; no
         // script runs between this and `JsTTDStart`.
@@ -134,9 +171,9 @@ impl Recorder {
 
 impl Drop for Recorder {
     fn drop(&mut self) {
-        if let Some(emit) = self.emit.take() {
+        for held in [self.emit.take(), self.restore_integrity.take()].into_iter().flatten() {
             if self.core.enter().is_ok() {
-                let _ = self.core.jsrt.release(emit);
+                let _ = self.core.jsrt.release(held);
             }
         }
     }

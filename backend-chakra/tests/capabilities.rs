@@ -80,6 +80,15 @@ const PROBES: &[Probe] = &[
         gap: None,
     },
     Probe {
+        // The engine's own Object.freeze/seal on an array would come back with writable,
+        // configurable elements; the recorder freezes and seals arrays property by property
+        // (record.rs, ARRAY_INTEGRITY), which TTD keeps. Also for arrays only a closure holds.
+        name: "frozen_and_sealed_arrays",
+        setup: "var fa = Object.freeze([1, 2]); var sa = Object.seal([1, 2]); var held = (function () { var a = Object.freeze(['x']); return function () { return a; }; })();",
+        check: "[Object.isFrozen(fa), Object.isSealed(sa), Object.isFrozen(sa), Object.isFrozen(held()), (function () { 'use strict'; var r = []; try { fa[0] = 9; r.push('no-throw'); } catch (e) { r.push('threw'); } try { delete sa[0]; r.push('no-throw'); } catch (e) { r.push('threw'); } return r; })(), fa[0], /native code/.test(String(Object.freeze))]",
+        gap: None,
+    },
+    Probe {
         // Objects that are keys of a WeakMap (as every wrapped object is) come back still
         // non-extensible with read-only properties, but `Object.isFrozen` / `isSealed` say
         // false. WeakSet and Map keys, and frozen objects in no WeakMap, are unaffected.
