@@ -30,6 +30,10 @@ const GAPS: &[CapabilityGap] = &[
         reason: "TTD inflates WebAssembly modules, instances and memories as plain objects: their methods throw",
     },
     CapabilityGap {
+        capability: Capabilities::LIVE_ITERATORS,
+        reason: "TTD inflates Map, Set and String iterators as plain objects: next() throws (Array iterators survive)",
+    },
+    CapabilityGap {
         capability: Capabilities::NAMED_CONTEXTS,
         reason: "a TTD snapshot holds one context; ChakraCore cannot restore others by name",
     },

@@ -46,6 +46,7 @@ impl Api for V8 {
             | Capabilities::CODE_CACHE
             | Capabilities::ZERO_COPY_PAYLOAD
             | Capabilities::CONCURRENT_RUNTIMES
+            | Capabilities::LIVE_ITERATORS
     }
 
     fn gaps() -> &'static [CapabilityGap] {

@@ -36,6 +36,8 @@ bitflags! {
         const CODE_CACHE = 1 << 8;
         /// WebAssembly modules, instances and memories made by the setup survive.
         const WEBASSEMBLY = 1 << 9;
+        /// Map, Set and String iterators part-way through survive and go on where they were.
+        const LIVE_ITERATORS = 1 << 10;
     }
 }
 
