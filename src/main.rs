@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use polysnap::commands::{bench, inspect, make, print_line, run, Failure};
+use polysnap::commands::{bench, guard, inspect, make, print_line, run, Failure};
 use polysnap::host::{FilePolicy, ModulePolicy};
 use polysnap::EngineKind;
 
@@ -184,8 +184,12 @@ fn seed_flags(mut argv: Vec<String>) -> Vec<String> {
 }
 
 fn main() -> ExitCode {
+    if guard::in_child() {
+        guard::die_with_parent();
+    }
     let cli = Cli::parse_from(seed_flags(std::env::args().collect()));
     let result = match cli.command {
+        Command::Make { engine, output, .. } if !guard::in_child() => guard::run_in_child(engine.into(), &output),
         Command::Make { engine, output, warmup, embed_names, files, strategy, contexts, scripts } => {
             let files = match files {
                 Files::Error => FilePolicy::Error,

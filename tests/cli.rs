@@ -278,3 +278,56 @@ fn auto_strategy_times_both_and_records_its_choice() {
         assert_eq!(json["chosen_by_auto"]["code_cache_not_a_candidate"], "the setup is not deterministic", "{engine}");
     }
 }
+
+/// The pid of a child of `parent`, once it has one.
+fn child_of(parent: u32) -> Option<u32> {
+    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
+        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else { continue };
+        // Fields after the command name, which is in parentheses: state, ppid, ...
+        let after_name = stat.rsplit_once(')').map_or("", |(_, rest)| rest);
+        if after_name.split_whitespace().nth(1).and_then(|p| p.parse::<u32>().ok()) == Some(parent) {
+            return Some(pid);
+        }
+    }
+    None
+}
+
+/// `make` runs the engine in a child process: when the engine ends that process (here the
+/// child is sent SIGABRT, as an engine abort would), `polysnap make` itself exits 2 with a
+/// message naming the engine and the signal, and writes nothing.
+#[test]
+fn an_engine_that_ends_the_making_process_is_an_error_not_a_crash() {
+    for engine in engines() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "setup.js", "var spin = true; while (spin) {}");
+        let make = Command::new(POLYSNAP)
+            .args(["make", "--engine", engine, "-o", "app.psnap", "setup.js"])
+            .current_dir(dir.path())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let started = std::time::Instant::now();
+        let child = loop {
+            if let Some(child) = child_of(make.id()) {
+                break child;
+            }
+            assert!(started.elapsed().as_secs() < 60, "{engine}: make started no child process");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        // Let the child reach the setup's loop, then end it as an engine abort would.
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        let killed = Command::new("kill").args(["-ABRT", &child.to_string()]).status().unwrap();
+        assert!(killed.success(), "{engine}: kill -ABRT {child}");
+        let out = make.wait_with_output().unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{engine}: {err}");
+        assert!(
+            err.contains("engine ended the process while making the snapshot (signal 6, SIGABRT)"),
+            "{engine}: {err}"
+        );
+        assert!(err.contains("nothing was written to app.psnap"), "{engine}: {err}");
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().flatten().map(|e| e.file_name()).collect();
+        assert_eq!(left, vec![std::ffi::OsString::from("setup.js")], "{engine}: only the setup is left");
+    }
+}

@@ -2,6 +2,7 @@
 //! `make`, `run`, `inspect`, `bench`.
 
 pub mod bench;
+pub mod guard;
 pub mod inspect;
 pub mod make;
 pub mod run;
