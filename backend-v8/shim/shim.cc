@@ -23,6 +23,7 @@
 #include <cstring>
 #include <unistd.h>
 #include <exception>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <new>
@@ -80,7 +81,7 @@ enum Tag : uint8_t {
   kBytes = 6,    // u32 len, bytes
   kArray = 7,    // u32 n, n values
   kObject = 8,   // u32 n, n x (u32 len key, value)
-  kHandle = 9,   // u64 (Rust -> JS only; rejected)
+  kHandle = 9,   // u64: an opaque handle (PsState::handles)
   kWrapped = 10, // u64 type hash, u64 handle (a wrapped object, see "Wrapped objects")
 };
 
@@ -183,9 +184,22 @@ struct PsState {
   // Runtimes: scripts kept for a later code cache (v8__ScriptCompiler__RunKeepingScript),
   // by process-unique id.
   std::vector<std::pair<uint64_t, v8::Global<v8::UnboundScript>>> kept_scripts;
+  // Opaque handles (HostValue::Handle): engine values the host holds by number. Those made
+  // for a native call's arguments are released when it returns (ReleaseHandlesFrom); the
+  // others live until ReleaseHandles, ResetContexts or Dispose.
+  std::map<uint64_t, v8::Global<v8::Value>> handles;
+  uint64_t next_handle = 1;
+
+  uint64_t KeepHandle(v8::Local<v8::Value> v) {
+    uint64_t id = next_handle++;
+    handles.emplace(id, v8::Global<v8::Value>(isolate, v));
+    return id;
+  }
+  void ReleaseHandlesFrom(uint64_t mark) { handles.erase(handles.lower_bound(mark), handles.end()); }
 
   // Drops every global handle of contexts (none may be alive at CreateBlob or Dispose).
   void ResetContexts() {
+    handles.clear();
     kept_scripts.clear();
     guards.Reset();
     for (auto& n : named) n.Reset();
@@ -465,10 +479,35 @@ void EncodeJsError(v8::Isolate* isolate, v8::Local<v8::Context> ctx, v8::TryCatc
 // JS -> bytes.
 
 struct Encoder {
+  PsState* st;  // keeps the opaque handles
   v8::Isolate* isolate;
   v8::Local<v8::Context> ctx;
   std::string& out;
   std::vector<v8::Local<v8::Object>> path;  // ancestors, for cycle detection
+
+  bool PutHandle(v8::Local<v8::Value> v) {
+    PutU8(out, kHandle);
+    PutU64(out, st->KeepHandle(v));
+    return true;
+  }
+
+  // Plain: an object whose prototype is the context's Object.prototype or null.
+  bool IsPlain(v8::Local<v8::Object> obj) {
+    v8::Local<v8::Value> proto = obj->GetPrototype();
+    if (proto->IsNull()) return true;
+    v8::Local<v8::Value> object_ctor;
+    if (!ctx->Global()->Get(ctx, v8::String::NewFromUtf8Literal(isolate, "Object")).ToLocal(&object_ctor) ||
+        !object_ctor->IsObject()) {
+      return false;
+    }
+    v8::Local<v8::Value> object_proto;
+    if (!object_ctor.As<v8::Object>()
+             ->Get(ctx, v8::String::NewFromUtf8Literal(isolate, "prototype"))
+             .ToLocal(&object_proto)) {
+      return false;
+    }
+    return proto->StrictEquals(object_proto);
+  }
 
   bool PutDescription(const std::string& s) {
     PutU8(out, kString);
@@ -492,9 +531,7 @@ struct Encoder {
       PutStr(out, ToUtf8(isolate, v.As<v8::String>()));
       return true;
     }
-    if (v->IsBigInt()) return PutDescription(Describe(isolate, ctx, v) + "n");
-    if (v->IsSymbol()) return PutDescription(Describe(isolate, ctx, v));
-    if (!v->IsObject()) return PutDescription(Describe(isolate, ctx, v));
+    if (!v->IsObject()) return PutHandle(v);  // symbols, bigints
 
     uint64_t wrap_type = 0, wrap_handle = 0;
     if (ReadWrapFields(v.As<v8::Object>(), &wrap_type, &wrap_handle)) {
@@ -529,34 +566,40 @@ struct Encoder {
       out.append(tmp.data(), n);
       return true;
     }
-    if (v->IsFunction()) {
-      auto name = v.As<v8::Function>()->GetName();
-      std::string s = name->IsString() ? ToUtf8(isolate, name.As<v8::String>()) : "";
-      return PutDescription("[Function: " + (s.empty() ? std::string("(anonymous)") : s) + "]");
-    }
-    if (v->IsProxy()) return PutDescription("[object Proxy]");
-    if (v->IsMap()) return PutDescription("[object Map]");
-    if (v->IsSet()) return PutDescription("[object Set]");
-    if (v->IsWeakMap()) return PutDescription("[object WeakMap]");
-    if (v->IsWeakSet()) return PutDescription("[object WeakSet]");
-    if (v->IsPromise()) return PutDescription("[object Promise]");
-    if (v->IsGeneratorObject()) return PutDescription("[object Generator]");
-    if (v->IsModuleNamespaceObject()) return PutDescription("[object Module]");
-    if (v->IsDate() || v->IsRegExp() || v->IsNativeError() || v->IsBooleanObject() ||
-        v->IsNumberObject() || v->IsStringObject() || v->IsSymbolObject() ||
-        v->IsBigIntObject()) {
-      return PutDescription(Describe(isolate, ctx, v));
-    }
-
+    // Arrays element by element, errors as {name, message, stack}, plain objects as their
+    // own enumerable string-keyed properties; any other object (functions, class
+    // instances, Map, Date, ...) and any object met again on the way down (a cycle) or too
+    // deep is an opaque handle, as in backend-chakra.
     auto obj = v.As<v8::Object>();
     for (auto& anc : path) {
-      if (anc == obj) return PutDescription("[Circular]");
+      if (anc == obj) return PutHandle(v);
     }
-    if (depth >= kMaxDepth) return PutDescription("[MaxDepth]");
+    if (depth >= kMaxDepth) return PutHandle(v);
+    bool structured = v->IsArray() || v->IsNativeError() || (!v->IsFunction() && !v->IsProxy() && IsPlain(obj));
+    if (!structured) return PutHandle(v);
     path.push_back(obj);
-    bool ok = v->IsArray() ? EncodeArray(v.As<v8::Array>(), depth) : EncodeObject(obj, depth);
+    bool ok = v->IsArray() ? EncodeArray(v.As<v8::Array>(), depth)
+              : v->IsNativeError() ? EncodeError(obj, depth)
+                                   : EncodeObject(obj, depth);
     path.pop_back();
     return ok;
+  }
+
+  bool EncodeError(v8::Local<v8::Object> err, int depth) {
+    const char* names[] = {"name", "message", "stack"};
+    std::vector<std::pair<const char*, v8::Local<v8::Value>>> fields;
+    for (const char* name : names) {
+      v8::Local<v8::Value> item;
+      if (!err->Get(ctx, v8::String::NewFromUtf8(isolate, name).ToLocalChecked()).ToLocal(&item)) return false;
+      if (!item->IsUndefined()) fields.emplace_back(name, item);
+    }
+    PutU8(out, kObject);
+    PutU32(out, static_cast<uint32_t>(fields.size()));
+    for (auto& field : fields) {
+      PutStr(out, field.first);
+      if (!Encode(field.second, depth + 1)) return false;
+    }
+    return true;
   }
 
   bool EncodeArray(v8::Local<v8::Array> arr, int depth) {
@@ -707,9 +750,17 @@ struct Decoder {
         *out = obj;
         return true;
       }
-      case kHandle:
-        error = "HostValue::Handle cannot be passed to JavaScript: backend-v8 keeps no opaque handles yet";
-        return false;
+      case kHandle: {
+        uint64_t id;
+        if (!U64(&id)) return false;
+        auto found = st->handles.find(id);
+        if (found == st->handles.end()) {
+          error = "HostValue::Handle " + std::to_string(id) + " names no value this runtime keeps (released, or from another runtime)";
+          return false;
+        }
+        *out = found->second.Get(isolate);
+        return true;
+      }
       case kWrapped: {
         uint64_t type, handle;
         if (!U64(&type) || !U64(&handle)) return false;
@@ -752,13 +803,23 @@ void Dispatch(const v8::FunctionCallbackInfo<v8::Value>& info) {
     PsState* st = slot->owner;
     v8::Local<v8::Context> ctx = isolate->GetCurrentContext();
 
+    // Handles made for this call's receiver and arguments go when it returns.
+    uint64_t mark = st->next_handle;
+    struct ReleaseOnReturn {
+      PsState* st;
+      uint64_t mark;
+      ~ReleaseOnReturn() { st->ReleaseHandlesFrom(mark); }
+    } release{st, mark};
     std::string args;
     {
-      Encoder enc{isolate, ctx, args, {}};
+      Encoder enc{st, isolate, ctx, args, {}};
       v8::Local<v8::Value> self = info.This();
       bool ok = true;
+      uint64_t wrap_type = 0, wrap_handle = 0;
       if (self->IsObject() && self == ctx->Global()) {
         PutU8(args, kUndefined);  // sloppy receiver: the global proxy, not worth copying
+      } else if (self->IsObject() && !ReadWrapFields(self.As<v8::Object>(), &wrap_type, &wrap_handle)) {
+        ok = enc.PutHandle(self);  // an object receiver is one handle, not walked
       } else {
         ok = enc.Encode(self, 0);
       }
@@ -1096,7 +1157,7 @@ int RunScript(PsState* st, int64_t index, const char* name, size_t name_len, con
     *cache->keep_id = id;
   }
   out->bytes.clear();
-  Encoder enc{isolate, ctx, out->bytes, {}};
+  Encoder enc{st, isolate, ctx, out->bytes, {}};
   if (!enc.Encode(result, 0)) {
     EncodeJsError(isolate, ctx, tc, out->bytes);
     return kJsError;
@@ -1668,6 +1729,19 @@ int v8__ScriptCompiler__CreateCodeCache(PsState* st, uint64_t id, PsBuf* cache, 
 }
 
 // Releases kept script `id` (nothing when this state does not keep it).
+// How many opaque handles the state keeps for the host.
+uint64_t v8__Isolate__HandleCount(PsState* st) { return st == nullptr ? 0 : st->handles.size(); }
+
+// Releases every opaque handle the state keeps for the host.
+void v8__Isolate__ReleaseHandles(PsState* st) {
+  if (st == nullptr || st->isolate == nullptr) return;
+  try {
+    v8::Isolate::Scope iscope(st->isolate);
+    st->handles.clear();
+  } catch (...) {
+  }
+}
+
 void v8__ScriptCompiler__ForgetScript(PsState* st, uint64_t id) {
   if (st == nullptr || st->isolate == nullptr) return;
   try {

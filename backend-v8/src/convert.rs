@@ -10,18 +10,23 @@
 //! | `ArrayBuffer`, `SharedArrayBuffer`, any typed array or `DataView` | `Bytes` (a copy of the viewed bytes) |
 //! | arrays                                       | `Array`, element by element            |
 //! | wrapped objects (made from a `Wrapped`, see below) | `Wrapped`, the same type and handle |
-//! | other objects (plain objects, class instances) | `Object`: own enumerable string-keyed properties, in property order (getters run) |
-//! | functions                                    | `String("[Function: name]")`           |
-//! | symbols                                      | `String("Symbol(description)")`        |
-//! | BigInts                                      | `String("123n")`                       |
-//! | `Date`, `RegExp`, errors, boxed primitives   | `String(String(value))`, e.g. `"/a/g"`, `"Error: boom"` |
-//! | `Map`, `Set`, `WeakMap`, `WeakSet`, `Promise`, `Proxy`, generators, module namespaces | `String("[object Map]")` etc. (proxies are not inspected, so no trap runs) |
-//! | a reference to an object being converted (a cycle) | `String("[Circular]")`           |
-//! | nesting deeper than 64 levels                | `String("[MaxDepth]")`                 |
+//! | errors                                       | `Object` with `name`, `message` and `stack` (those defined) |
+//! | plain objects (prototype `Object.prototype` or `null`) | `Object`: own enumerable string-keyed properties, in property order (getters run) |
+//! | everything else: functions, symbols, BigInts, class instances, `Map`, `Set`, `Date`, `RegExp`, `Promise`, `Proxy` (not inspected, so no trap runs), boxed primitives, ... | `Handle`: the runtime keeps the value for the host |
+//! | an object met again while converting (a cycle), or nesting deeper than 64 levels | `Handle` |
+//!
+//! This is the same model as backend-chakra's, so one host function behaves the same on
+//! both engines. A call's receiver (`this`) is converted only if it is a primitive or a
+//! wrapped object; any other object receiver is one handle, not walked. Handles made for a
+//! native call's receiver and arguments are released when it returns (a native may return
+//! one: it becomes the same value again); handles in values returned to the host (by
+//! `run_script`, `eval`) live until [`Runtime::release_handles`](crate::Runtime::release_handles)
+//! or the runtime's end. A builder drops its handles before `CreateBlob` (V8 aborts on a
+//! global handle alive there).
 //!
 //! Back to JavaScript: `Bytes` becomes a fresh `Uint8Array` over its own `ArrayBuffer`,
-//! `Object` a plain object, `Array` an array. `Handle` is rejected (a `TypeError` in
-//! JavaScript): this backend keeps no opaque handles yet.
+//! `Object` a plain object, `Array` an array, `Handle` the value it names (a handle this
+//! runtime does not keep is a `TypeError` in JavaScript).
 //!
 //! `Wrapped { type_id, handle }` (ObjectWrap) becomes a new object with internal fields
 //! holding the type's hash and the handle: an ordinary, extensible object whose prototype is

@@ -184,6 +184,10 @@ extern "C" {
     ) -> c_int;
     /// Releases kept script `id` (no-op for an id the state does not keep).
     pub fn v8__ScriptCompiler__ForgetScript(state: *mut PsState, id: u64);
+    /// How many opaque handles (`HostValue::Handle`) the state keeps.
+    pub fn v8__Isolate__HandleCount(state: *mut PsState) -> u64;
+    /// Releases every opaque handle the state keeps.
+    pub fn v8__Isolate__ReleaseHandles(state: *mut PsState);
     /// `ScriptCompiler::CachedDataVersionTag()`; call after [`v8__Platform__Init`].
     pub fn v8__ScriptCompiler__CachedDataVersionTag() -> u32;
     /// Disposes the isolate and frees the state.

@@ -235,6 +235,21 @@ impl Runtime {
         self.current.map(|i| self.contexts[i].as_str())
     }
 
+    /// How many [`HostValue::Handle`]s this runtime keeps for the host: values a script or
+    /// a call returned that the host holds by number (functions, class instances, `Map`s,
+    /// ...). Handles made for a native call's arguments are released when it returns.
+    pub fn handle_count(&self) -> usize {
+        // SAFETY: the state is live (owned by `self`).
+        unsafe { ffi::v8__Isolate__HandleCount(self.state_ptr()) as usize }
+    }
+
+    /// Releases every handle this runtime keeps for the host (their values may then be
+    /// collected; a released handle passed back is an error).
+    pub fn release_handles(&mut self) {
+        // SAFETY: the state is live (owned by `self`); the shim enters its isolate.
+        unsafe { ffi::v8__Isolate__ReleaseHandles(self.state_ptr()) }
+    }
+
     /// Evaluates `source` as a script named `<eval>` and returns its value.
     pub fn eval(&mut self, source: &str) -> Result<HostValue, V8Error> {
         self.run_script("<eval>", source)

@@ -184,18 +184,44 @@ fn conversions() {
     assert_eq!(rt.eval("new Uint16Array([258]).subarray(0)").unwrap(), HostValue::Bytes(vec![2, 1]));
     assert_eq!(rt.eval("new DataView(new Uint8Array([1,2,3,4]).buffer, 1, 2)").unwrap(), HostValue::Bytes(vec![2, 3]));
     assert_eq!(rt.eval("new Uint8Array([9, 8]).buffer").unwrap(), HostValue::Bytes(vec![9, 8]));
-    assert_eq!(rt.eval("(function named() {})").unwrap(), HostValue::from("[Function: named]"));
-    assert_eq!(rt.eval("Symbol('s')").unwrap(), HostValue::from("Symbol(s)"));
-    assert_eq!(rt.eval("10n ** 20n").unwrap(), HostValue::from("100000000000000000000n"));
-    assert_eq!(rt.eval("/a+/gi").unwrap(), HostValue::from("/a+/gi"));
-    assert_eq!(rt.eval("new Map()").unwrap(), HostValue::from("[object Map]"));
-    assert_eq!(rt.eval("new Proxy({}, { get() { throw 1 } })").unwrap(), HostValue::from("[object Proxy]"));
-    assert_eq!(rt.eval("new RangeError('r')").unwrap(), HostValue::from("RangeError: r"));
+    // Everything but primitives, bytes, arrays, errors and plain objects is an opaque handle
+    // the runtime keeps for the host, as on ChakraCore; released on request.
+    rt.release_handles();
+    for source in [
+        "(function named() {})",
+        "Symbol('s')",
+        "10n ** 20n",
+        "/a+/gi",
+        "new Map()",
+        "new Proxy({}, { get() { throw 1 } })",
+        "class P { constructor() { this.a = 1; } }; new P()",
+        "new Date(0)",
+    ] {
+        assert!(matches!(rt.eval(source).unwrap(), HostValue::Handle(_)), "{source}");
+    }
+    assert_eq!(rt.handle_count(), 8);
+    rt.release_handles();
+    assert_eq!(rt.handle_count(), 0);
+    match rt.eval("new RangeError('r')").unwrap() {
+        HostValue::Object(fields) => {
+            let names: Vec<&str> = fields.iter().map(|(k, _)| k.as_str()).collect();
+            assert_eq!(names, ["name", "message", "stack"]);
+            assert_eq!((&fields[0].1, &fields[1].1), (&HostValue::from("RangeError"), &HostValue::from("r")));
+        }
+        other => panic!("expected an error as an object, got {other:?}"),
+    }
     assert_eq!(rt.eval("'\\ud800x'").unwrap(), HostValue::from("\u{fffd}x"));
     assert_eq!(
-        rt.eval("class P { constructor() { this.a = 1; this[Symbol()] = 2; } }; Object.defineProperty(new P(), 'hidden', { value: 3 })").unwrap(),
+        rt.eval("Object.defineProperty({ a: 1, [Symbol()]: 2 }, 'hidden', { value: 3 })").unwrap(),
         HostValue::Object(vec![("a".into(), HostValue::Number(1.0))])
     );
+    // A cycle is a handle where the object is met again.
+    match rt.eval("var c = { name: 'c' }; c.self = c; c").unwrap() {
+        HostValue::Object(fields) => {
+            assert!(matches!(fields[1], (ref k, HostValue::Handle(_)) if k == "self"), "{fields:?}")
+        }
+        other => panic!("expected an object, got {other:?}"),
+    }
     assert_eq!(rt.eval("let deep = {}; let cur = deep; for (let i = 0; i < 100; i++) { cur = cur.n = {}; } JSON.stringify(deep).length").unwrap(), HostValue::Number(602.0));
     // Microtasks are drained after each script.
     assert_eq!(
@@ -205,6 +231,36 @@ fn conversions() {
     assert_eq!(rt.eval("log").unwrap(), HostValue::Array(vec![HostValue::from("tick")]));
     assert!(backend_v8::v8_version().starts_with("10.2.154"), "{}", backend_v8::v8_version());
     assert!(backend_v8::build_identity().contains("pointer-compression off"), "{}", backend_v8::build_identity());
+}
+
+/// Objects cross the native boundary as handles that come back as the same objects: the
+/// receiver, a function, a `Map`, a symbol; handles made for a call go when it returns; a
+/// handle the host keeps works until released, then is an error, never a crash.
+#[test]
+fn handles_come_back_as_the_same_values() {
+    let kept = std::sync::Arc::new(std::sync::Mutex::new(HostValue::Undefined));
+    let given = kept.clone();
+    let natives = vec![
+        NativeSpec::new("host.echo", |call| Ok(HostValue::Array(vec![call.this.clone(), call.arg(0).clone()]))),
+        NativeSpec::new("host.give", move |_| Ok(given.lock().unwrap().clone())),
+    ];
+    let mut rt = Runtime::fresh(natives).unwrap();
+    let same = rt
+        .eval(
+            "var echo = __polysnap_natives['host.echo']; function f() {} var m = new Map(); var o = { echo: echo };\n\
+             [o.echo(f)[0] === o, echo(f)[1] === f, echo(m)[1] === m, echo(Symbol.iterator)[1] === Symbol.iterator]",
+        )
+        .unwrap();
+    assert_eq!(same, HostValue::Array(vec![HostValue::Bool(true); 4]));
+    assert_eq!(rt.handle_count(), 0, "handles made for native calls are released when they return");
+
+    let map = rt.eval("globalThis.theMap = new Map([[1, 2]]); theMap").unwrap();
+    assert!(matches!(map, HostValue::Handle(_)), "{map:?}");
+    *kept.lock().unwrap() = map;
+    assert_eq!(rt.eval("__polysnap_natives['host.give']() === theMap").unwrap(), HostValue::Bool(true));
+    rt.release_handles();
+    let err = rt.eval("__polysnap_natives['host.give']()").unwrap_err().to_string();
+    assert!(err.contains("names no value this runtime keeps"), "{err}");
 }
 
 #[test]
