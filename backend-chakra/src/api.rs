@@ -34,6 +34,10 @@ const GAPS: &[CapabilityGap] = &[
         reason: "TTD inflates Map, Set and String iterators as plain objects: next() throws (Array iterators survive)",
     },
     CapabilityGap {
+        capability: Capabilities::ERROR_STACKS,
+        reason: "TTD restores Error objects without the stack trace they captured: `stack` reads as an empty string",
+    },
+    CapabilityGap {
         capability: Capabilities::NAMED_CONTEXTS,
         reason: "a TTD snapshot holds one context; ChakraCore cannot restore others by name",
     },

@@ -47,6 +47,7 @@ impl Api for V8 {
             | Capabilities::ZERO_COPY_PAYLOAD
             | Capabilities::CONCURRENT_RUNTIMES
             | Capabilities::LIVE_ITERATORS
+            | Capabilities::ERROR_STACKS
     }
 
     fn gaps() -> &'static [CapabilityGap] {

@@ -38,6 +38,8 @@ bitflags! {
         const WEBASSEMBLY = 1 << 9;
         /// Map, Set and String iterators part-way through survive and go on where they were.
         const LIVE_ITERATORS = 1 << 10;
+        /// Error objects keep their `stack` text.
+        const ERROR_STACKS = 1 << 11;
     }
 }
 
