@@ -495,19 +495,15 @@ struct Encoder {
   bool IsPlain(v8::Local<v8::Object> obj) {
     v8::Local<v8::Value> proto = obj->GetPrototype();
     if (proto->IsNull()) return true;
-    v8::Local<v8::Value> object_ctor;
-    if (!ctx->Global()->Get(ctx, v8::String::NewFromUtf8Literal(isolate, "Object")).ToLocal(&object_ctor) ||
-        !object_ctor->IsObject()) {
-      return false;
-    }
-    v8::Local<v8::Value> object_proto;
-    if (!object_ctor.As<v8::Object>()
-             ->Get(ctx, v8::String::NewFromUtf8Literal(isolate, "prototype"))
-             .ToLocal(&object_proto)) {
-      return false;
+    if (object_proto.IsEmpty()) {
+      // The intrinsic, looked up once per conversion (a script may have replaced the
+      // global `Object`, which must not change what counts as plain).
+      v8::Local<v8::Object> probe = v8::Object::New(isolate);
+      object_proto = probe->GetPrototype();
     }
     return proto->StrictEquals(object_proto);
   }
+  v8::Local<v8::Value> object_proto;  // the context's Object.prototype, once looked up
 
   bool PutDescription(const std::string& s) {
     PutU8(out, kString);
