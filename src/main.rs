@@ -184,12 +184,13 @@ fn seed_flags(mut argv: Vec<String>) -> Vec<String> {
 }
 
 fn main() -> ExitCode {
-    if guard::in_child() {
-        guard::die_with_parent();
+    let in_child = guard::in_child();
+    if in_child {
+        guard::become_child();
     }
     let cli = Cli::parse_from(seed_flags(std::env::args().collect()));
     let result = match cli.command {
-        Command::Make { engine, output, .. } if !guard::in_child() => guard::run_in_child(engine.into(), &output),
+        Command::Make { engine, output, .. } if !in_child => guard::run_in_child(engine.into(), &output),
         Command::Make { engine, output, warmup, embed_names, files, strategy, contexts, scripts } => {
             let files = match files {
                 Files::Error => FilePolicy::Error,

@@ -160,13 +160,15 @@ impl snapshot_core::Runtime for Runtime {
         Ok((value, bytecode))
     }
 
-    /// Runs from the bytecode; bytecode whose envelope does not match this library and this
-    /// source (ChakraCore itself does not validate bytecode) is set aside and the script runs
-    /// from source.
+    /// Keeps `bytes` for the runtime's life; bytecode and sources inside them are then read
+    /// in place (see [`Runtime::retain`]).
     fn retain(&mut self, bytes: SharedBytes) {
         Runtime::retain(self, bytes);
     }
 
+    /// Runs from the bytecode; bytecode whose envelope does not match this library and this
+    /// source (ChakraCore itself does not validate bytecode) is set aside and the script runs
+    /// from source.
     fn run_script_with_cache(
         &mut self,
         name: &str,

@@ -1063,10 +1063,11 @@ impl Jsrt {
     /// An external `ArrayBuffer` over `source`'s UTF-8 bytes (no copy).
     fn source_buffer(&self, source: &crate::bytecode::SourceText) -> Result<Value, ChakraError> {
         let mut v: JsValueRef = std::ptr::null_mut();
-        // SAFETY: `source.as_ptr()` points to `source.len() + 1` bytes owned by the
-        // `SourceText`, which the runtime keeps (in an `Rc`, never mutated) until after it is
-        // disposed, so they outlive the buffer and every engine pointer into them; the
-        // engine only reads script sources. No finalizer; valid out pointer.
+        // SAFETY: `source.as_ptr()` points to `source.len()` readable bytes (a copy with a
+        // NUL after them, or retained bytes of a mapped snapshot) that the `SourceText` owns or
+        // holds, and the runtime keeps every `SourceText` (in an `Rc`, never mutated) until
+        // after it is disposed, so they outlive the buffer and every engine pointer into them;
+        // the engine only reads script sources. No finalizer; valid out pointer.
         let code = unsafe {
             (self.JsCreateExternalArrayBuffer)(
                 source.as_ptr() as *mut c_void,

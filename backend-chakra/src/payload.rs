@@ -103,9 +103,11 @@ impl TtdPayload {
         let decoder =
             zstd::stream::Decoder::new(frame).map_err(|e| bad(format!("zstd stream could not be opened: {e}")))?;
         // The frame header's content size (written by `encode`) sizes the buffer once; it
-        // is only a hint (capped, and the buffer still grows or stops as the data says).
-        let hint = zstd::zstd_safe::get_frame_content_size(frame).ok().flatten().unwrap_or(0);
-        let mut raw = Vec::with_capacity(hint.min(MAX_DECODED) as usize);
+        // is only a hint, which a damaged or crafted header can inflate: capped, reserved
+        // fallibly, and the buffer still grows or stops as the data says.
+        let claimed = zstd::zstd_safe::get_frame_content_size(frame).ok().flatten().unwrap_or(0);
+        let mut raw = Vec::new();
+        let _ = raw.try_reserve_exact(capacity_hint(frame.len(), claimed));
         decoder
             .take(MAX_DECODED + 1)
             .read_to_end(&mut raw)
@@ -121,6 +123,13 @@ impl TtdPayload {
             .collect();
         Ok(TtdPayload { files })
     }
+}
+
+/// How much to reserve for a frame of `frame_len` bytes whose header claims `claimed` bytes
+/// of content: the claim, but never more than 256 times the frame (typescript's TTD files
+/// compress 15:1, 100k small objects 50:1) nor more than [`MAX_DECODED`].
+fn capacity_hint(frame_len: usize, claimed: u64) -> usize {
+    claimed.min(MAX_DECODED).min((frame_len as u64).saturating_mul(256)) as usize
 }
 
 /// The files' names and where their bytes lie in `raw`.
@@ -174,6 +183,13 @@ mod tests {
             ("src_1.js".into(), b"x".to_vec()),
             ("ttdlog.log".into(), b"{ log }".to_vec()),
         ])
+    }
+
+    #[test]
+    fn a_header_claiming_a_huge_size_reserves_little() {
+        assert_eq!(capacity_hint(100, 4 << 30), 25_600);
+        assert_eq!(capacity_hint(1 << 30, u64::MAX), MAX_DECODED as usize);
+        assert_eq!(capacity_hint(4_400_000, 63_800_000), 63_800_000);
     }
 
     #[test]

@@ -22,31 +22,56 @@ pub(crate) const HIDE_TTD_GLOBALS: &str = r#"(function (g) {
   return emit;
 })(this)"#;
 
-/// TTD inflates an array frozen or sealed by the engine's own `Object.freeze`/`Object.seal`
-/// with writable, configurable elements (still not extensible), while an array whose
-/// attributes were set property by property comes back as it was. So while a setup is
-/// recorded, `Object.freeze` and `Object.seal` treat arrays by the specification's own steps
-/// (SetIntegrityLevel: prevent extensions, then one `defineProperty` per own key) and
-/// anything else natively. Returns the function that puts the engine's own functions back,
+/// TTD inflates an array (or an object with index keys) frozen or sealed by the engine's own
+/// `Object.freeze`/`Object.seal` with writable, configurable elements (still not
+/// extensible), while one whose attributes were set property by property comes back as it
+/// was. So while a setup is recorded, `Object.freeze` and `Object.seal` treat those by the
+/// specification's own steps (SetIntegrityLevel: prevent extensions, then one
+/// `defineProperty` per own key) and anything else natively. Returns the function that puts the engine's own functions back,
 /// which `capture` calls before the snapshot is taken.
 pub(crate) const ARRAY_INTEGRITY: &str = r#"(function (O, R) {
   var nativeFreeze = O.freeze, nativeSeal = O.seal, isArray = Array.isArray;
-  var defineProperty = O.defineProperty, describe = O.getOwnPropertyDescriptor;
-  var ownKeys = R.ownKeys, preventExtensions = R.preventExtensions;
+  var defineProperty = R.defineProperty, describe = R.getOwnPropertyDescriptor;
+  var ownKeys = R.ownKeys, preventExtensions = R.preventExtensions, apply = R.apply;
+  var hasOwn = O.prototype.hasOwnProperty, isView = ArrayBuffer.isView;
+  // Descriptors without a prototype: a setup that adds `get` or `value` to Object.prototype
+  // must not change what is defined.
+  function define(o, key, descriptor) {
+    if (!defineProperty(o, key, descriptor)) throw new TypeError('Cannot redefine property: ' + String(key));
+  }
   function setIntegrityLevel(o, frozen) {
     if (!preventExtensions(o)) throw new TypeError('Cannot prevent extensions of the array');
     var keys = ownKeys(o);
     for (var i = 0; i < keys.length; i++) {
-      if (!frozen) { defineProperty(o, keys[i], { configurable: false }); continue; }
+      if (!frozen) { define(o, keys[i], { __proto__: null, configurable: false }); continue; }
       var d = describe(o, keys[i]);
       if (d === undefined) continue;
-      defineProperty(o, keys[i], ('get' in d || 'set' in d) ? { configurable: false } : { configurable: false, writable: false });
+      var accessor = apply(hasOwn, d, ['get']) || apply(hasOwn, d, ['set']);
+      define(o, keys[i], accessor ? { __proto__: null, configurable: false }
+                                  : { __proto__: null, configurable: false, writable: false });
     }
     return o;
   }
-  O.freeze = { freeze(o) { return isArray(o) ? setIntegrityLevel(o, true) : nativeFreeze(o); } }.freeze;
-  O.seal = { seal(o) { return isArray(o) ? setIntegrityLevel(o, false) : nativeSeal(o); } }.seal;
-  return function () { O.freeze = nativeFreeze; O.seal = nativeSeal; };
+  // Arrays, and ordinary objects with index keys (kept in the same element storage).
+  function affected(o) {
+    if (isArray(o)) return true;
+    if (typeof o !== 'object' || o === null || isView(o)) return false;
+    var keys = ownKeys(o);
+    for (var i = 0; i < keys.length; i++) {
+      if (typeof keys[i] === 'string' && String(keys[i] >>> 0) === keys[i] && keys[i] !== '4294967295') return true;
+    }
+    return false;
+  }
+  var freeze = { freeze(o) { return affected(o) ? setIntegrityLevel(o, true) : nativeFreeze(o); } }.freeze;
+  var seal = { seal(o) { return affected(o) ? setIntegrityLevel(o, false) : nativeSeal(o); } }.seal;
+  O.freeze = freeze;
+  O.seal = seal;
+  // Puts the engine's functions back where ours still are (a setup that replaced them, or
+  // froze Object, keeps what it made; ours go on freezing arrays correctly there).
+  return function () {
+    if (O.freeze === freeze) defineProperty(O, 'freeze', { __proto__: null, value: nativeFreeze });
+    if (O.seal === seal) defineProperty(O, 'seal', { __proto__: null, value: nativeSeal });
+  };
 })(Object, Reflect)"#;
 
 /// A runtime recording setup scripts, to be captured as a snapshot.

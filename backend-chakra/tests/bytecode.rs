@@ -62,10 +62,11 @@ fn fresh() -> Runtime {
     Runtime::fresh(&lib(), natives(Arc::new(AtomicU64::new(0)))).unwrap()
 }
 
-/// Source and bytecode inside bytes the runtime retains (as a mapped snapshot's) are used
-/// in place, not copied, and stay valid for the runtime's whole life: after the caller let
-/// go of them, a garbage collection, lazily deserialized functions and `toString` (the
-/// source read back through the callback) still give what the script gives from source.
+/// Source and bytecode inside bytes the runtime retains (as a mapped snapshot's) stay valid
+/// for the runtime's whole life: once the caller has let go of them, a garbage collection,
+/// lazily deserialized functions and `toString` (the source read back through the callback)
+/// still give what the script gives from source. The source is used in place, not copied:
+/// the bytes' only holders are then the runtime's retained list and the in-place source.
 #[test]
 fn retained_bytes_are_used_in_place_for_the_runtimes_life() {
     let _g = engine_lock();
@@ -76,19 +77,19 @@ fn retained_bytes_are_used_in_place_for_the_runtimes_life() {
     let envelope = fresh().serialize_script("app.js", SCRIPT).unwrap();
 
     let owner: Arc<dyn AsRef<[u8]> + Send + Sync> = Arc::new([SCRIPT.as_bytes(), &envelope].concat());
-    let probe = Arc::clone(&owner);
+    let watch = Arc::downgrade(&owner);
+    let shared = SharedBytes::new(owner);
     let mut rt = fresh();
-    rt.retain(SharedBytes::new(owner));
+    rt.retain(shared.clone());
     let first = {
-        let bytes = (*probe).as_ref();
-        let (source, envelope) = bytes.split_at(SCRIPT.len());
+        let (source, envelope) = shared.as_slice().split_at(SCRIPT.len());
         rt.run_serialized("app.js", std::str::from_utf8(source).unwrap(), envelope).unwrap()
     };
-    // Ours, the runtime's, and the in-place source text's: nothing was copied out.
-    assert_eq!(Arc::strong_count(&probe), 3);
+    drop(shared);
+    assert_eq!(watch.strong_count(), 2, "held by the retained list and the in-place source only");
     assert_eq!(results(&mut rt, first), expected);
     drop(rt);
-    assert_eq!(Arc::strong_count(&probe), 1, "the runtime let go of the bytes when disposed");
+    assert_eq!(watch.strong_count(), 0, "the runtime let go of the bytes when disposed");
 }
 
 /// The engine-neutral `run_script_with_cache` never fails over a bad cache: bytecode of

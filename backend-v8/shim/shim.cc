@@ -808,7 +808,7 @@ void Dispatch(const v8::FunctionCallbackInfo<v8::Value>& info) {
     } release{st, mark};
     std::string args;
     {
-      Encoder enc{st, isolate, ctx, args, {}};
+      Encoder enc{st, isolate, ctx, args, {}, {}};
       v8::Local<v8::Value> self = info.This();
       bool ok = true;
       uint64_t wrap_type = 0, wrap_handle = 0;
@@ -1153,8 +1153,10 @@ int RunScript(PsState* st, int64_t index, const char* name, size_t name_len, con
     *cache->keep_id = id;
   }
   out->bytes.clear();
-  Encoder enc{st, isolate, ctx, out->bytes, {}};
+  uint64_t mark = st->next_handle;
+  Encoder enc{st, isolate, ctx, out->bytes, {}, {}};
   if (!enc.Encode(result, 0)) {
+    st->ReleaseHandlesFrom(mark);  // made for a result the host never gets
     EncodeJsError(isolate, ctx, tc, out->bytes);
     return kJsError;
   }

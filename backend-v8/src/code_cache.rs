@@ -30,7 +30,8 @@
 //! # The envelope, and why
 //!
 //! V8 checks a cache before using it (magic number, V8 version hash, source hash, flag hash,
-//! payload length and, on this build, a payload checksum) and on any mismatch sets
+//! payload length; its payload checksum is off in polysnap, see the shim's `InitPlatform`,
+//! so the envelope's is the one that counts) and on any mismatch sets
 //! `CachedData::rejected` and compiles from source. But its "source hash" is only the
 //! source's *length* (plus a module bit): on V8 10.2.154 a cache made for one script,
 //! consumed for another script of the same length, is **accepted, and the first script's

@@ -4,10 +4,11 @@
 //! aborts in `CreateBlob`, ChakraCore fails a TTD assert. polysnap refuses every case it knows
 //! of before the engine sees it (the backends' hazard tests); for the ones nobody has met
 //! yet, `polysnap make` does its work in a child process (this same program, with the same
-//! arguments) and turns a child killed by a signal into an error with exit status 2. Nothing
-//! is left behind: the snapshot is written atomically after the capture, and a temporary
-//! file the child was writing is removed.
+//! arguments) and turns a child ended by a signal into an error with exit status 2. Nothing
+//! is left behind: the snapshot is written atomically after the capture, and the temporary
+//! file and folder the child was using are removed.
 
+use std::os::unix::fs::MetadataExt;
 use std::os::unix::process::ExitStatusExt;
 use std::path::Path;
 use std::process::Command;
@@ -17,37 +18,50 @@ use snapshot_core::format::file::remove_temp_files_of;
 use crate::commands::Failure;
 use crate::EngineKind;
 
-/// Set in the child's environment to the parent's pid: there, the command does its work
-/// itself. Setting it by hand (to any value) runs `make` in one process, unguarded.
+/// In the child's environment: `child-of:<parent pid>`. Any other value runs the command in
+/// one process, unguarded. The child removes it from its environment at once, so setup
+/// scripts never see it (`process.env`) and no snapshot holds it.
 pub const IN_CHILD_ENV: &str = "POLYSNAP_IN_CHILD";
 
-/// Whether this process should do the work itself.
+const CHILD_OF: &str = "child-of:";
+
+/// Whether this process should do the work itself (it is the child, or was asked to).
 pub fn in_child() -> bool {
     std::env::var_os(IN_CHILD_ENV).is_some()
 }
 
-/// In the child: dies with its parent, so that a `polysnap make` its user kills takes the
-/// engine with it (no orphan goes on to write the snapshot later).
-pub fn die_with_parent() {
-    let Some(parent) = std::env::var(IN_CHILD_ENV).ok().and_then(|v| v.parse::<u32>().ok()) else { return };
+/// In the child: removes [`IN_CHILD_ENV`] from the environment and dies with its parent, so
+/// that a `polysnap make` its user kills takes the engine with it (no orphan goes on to
+/// write the snapshot later). Call first thing in `main`, before any thread starts.
+pub fn become_child() {
+    let value = std::env::var(IN_CHILD_ENV).unwrap_or_default();
+    std::env::remove_var(IN_CHILD_ENV);
+    let Some(parent) = value.strip_prefix(CHILD_OF).and_then(|p| p.parse::<u32>().ok()) else { return };
     // SAFETY: prctl(PR_SET_PDEATHSIG) takes a signal number and touches no memory of ours.
     unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong) };
     // A parent that died before the call would never send it: then stop now.
     if std::os::unix::process::parent_id() != parent {
+        eprintln!("polysnap: the `polysnap make` that started this process ({parent}) has ended; stopping");
         std::process::exit(2);
     }
+}
+
+/// The scratch folders a `make` of process `pid` may leave (see [`scratch_prefix`]).
+pub fn scratch_prefix(pid: u32) -> String {
+    format!("polysnap-make-{pid}-")
 }
 
 /// Runs this program again with its own arguments in a child process that shares stdin,
 /// stdout and stderr, and waits. `Ok` when the child succeeded; [`Failure::Exit`] with its
 /// status when it failed (it printed its own error); an error naming the engine and the
-/// signal when it was killed.
+/// signal when a signal ended it.
 pub fn run_in_child(engine: EngineKind, output: &Path) -> Result<(), Failure> {
     let program = std::env::current_exe()
         .map_err(|e| Failure::Unusable(format!("cannot find this program to run it in a child process: {e}")))?;
+    let before = file_identity(output);
     let mut child = Command::new(&program)
         .args(std::env::args_os().skip(1))
-        .env(IN_CHILD_ENV, std::process::id().to_string())
+        .env(IN_CHILD_ENV, format!("{CHILD_OF}{}", std::process::id()))
         .spawn()
         .map_err(|e| Failure::Unusable(format!("cannot start {} as a child process: {e}", program.display())))?;
     let pid = child.id();
@@ -58,33 +72,64 @@ pub fn run_in_child(engine: EngineKind, output: &Path) -> Result<(), Failure> {
     if let Some(code) = status.code() {
         return Err(Failure::Exit(code));
     }
+    clean_up_after(pid, output);
+    let signal = status.signal().unwrap_or(0);
+    let written = if file_identity(output) == before {
+        format!("{} was not written", output.display())
+    } else {
+        format!("{} had already been written whole (the signal came after)", output.display())
+    };
+    let cause = match signal {
+        libc::SIGKILL | libc::SIGTERM | libc::SIGINT | libc::SIGHUP => format!(
+            "the process making the snapshot was killed ({}), by the kernel's out-of-memory killer or another \
+             process. Expected a snapshot or an error; {written}. Make it again with more memory or a smaller heap",
+            signal_name(signal)
+        ),
+        _ => format!(
+            "the {engine} engine ended the process while making the snapshot ({}): the setup left something in \
+             the heap the engine cannot serialize and polysnap does not check for yet. Expected a snapshot or an \
+             error; {written}. Look at the engine's message above, keep that object out of the heap at capture \
+             (or drop the last reference to it), and please report the setup so that polysnap can refuse it by name",
+            signal_name(signal)
+        ),
+    };
+    Err(Failure::Unusable(cause))
+}
+
+/// Device, inode, size and modification time of `path`, if it exists.
+fn file_identity(path: &Path) -> Option<(u64, u64, u64, i64, i64)> {
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino(), m.size(), m.mtime(), m.mtime_nsec()))
+}
+
+/// Removes the temporary file and scratch folders child `pid` was using.
+fn clean_up_after(pid: u32, output: &Path) {
     let folder = match output.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
     remove_temp_files_of(folder, pid);
-    let signal = status.signal().unwrap_or(0);
-    Err(Failure::Unusable(format!(
-        "the {engine} engine ended the process while making the snapshot ({}): the setup left something in the \
-         heap the engine cannot serialize and polysnap does not check for yet. Expected a snapshot or an error; \
-         nothing was written to {}. Look at the engine's message above, keep that object out of the heap at \
-         capture (or drop the last reference to it), and please report the setup so that polysnap can refuse \
-         it by name",
-        signal_name(signal),
-        output.display()
-    )))
+    let prefix = scratch_prefix(pid);
+    if let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) {
+        for entry in entries.flatten() {
+            if entry.file_name().to_str().is_some_and(|n| n.starts_with(&prefix)) {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
 }
 
 fn signal_name(signal: i32) -> String {
     let name = match signal {
-        4 => "SIGILL",
-        5 => "SIGTRAP",
-        6 => "SIGABRT",
-        7 => "SIGBUS",
-        8 => "SIGFPE",
-        9 => "SIGKILL",
-        11 => "SIGSEGV",
-        15 => "SIGTERM",
+        libc::SIGHUP => "SIGHUP",
+        libc::SIGINT => "SIGINT",
+        libc::SIGILL => "SIGILL",
+        libc::SIGTRAP => "SIGTRAP",
+        libc::SIGABRT => "SIGABRT",
+        libc::SIGBUS => "SIGBUS",
+        libc::SIGFPE => "SIGFPE",
+        libc::SIGKILL => "SIGKILL",
+        libc::SIGSEGV => "SIGSEGV",
+        libc::SIGTERM => "SIGTERM",
         _ => return format!("signal {signal}"),
     };
     format!("signal {signal}, {name}")

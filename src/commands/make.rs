@@ -57,8 +57,10 @@ pub fn make(args: &MakeArgs) -> Result<u64, Failure> {
         progress: Some(progress),
         strategy: args.strategy.unwrap_or_default(),
     };
-    let scratch =
-        tempfile::tempdir().map_err(|e| Failure::Unusable(format!("cannot create a temporary folder: {e}")))?;
+    let scratch = tempfile::Builder::new()
+        .prefix(&crate::commands::guard::scratch_prefix(std::process::id()))
+        .tempdir()
+        .map_err(|e| Failure::Unusable(format!("cannot create a temporary folder: {e}")))?;
     let snapshot: Result<_, crate::Error> = with_backend!(args.engine, |A| match args.strategy {
         Some(_) => make_snapshot::<A>(&registry, &mut rehydrators, &scripts, &options),
         None =>
