@@ -97,3 +97,33 @@ fn a_snapshot_is_refused_by_the_other_engine() {
     wrong_backend::<polysnap::v8::V8, polysnap::chakra::Chakra>().unwrap();
     wrong_backend::<polysnap::chakra::Chakra, polysnap::v8::V8>().unwrap();
 }
+
+/// The same value model on every engine: an object a script returns is a handle, a native
+/// given it back returns the same object, and after `release_handles` a kept handle names
+/// nothing (a JS error, not a crash).
+fn handles_through_the_neutral_api<A: Api>() -> Result<(), Error> {
+    let kept = Arc::new(std::sync::Mutex::new(HostValue::Undefined));
+    let given = kept.clone();
+    let mut natives = Registry::new();
+    natives.function("app.give", Arc::new(move |_| Ok(given.lock().unwrap().clone()))).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = make_file::<A>(dir.path(), &natives, "function greet() { return 'hi'; }")?;
+    let mut runtime = polysnap::restore::<A>(&file, &natives, &mut Rehydrators::new())?;
+    let handle = runtime.run_script("get.js", "greet").unwrap();
+    assert!(matches!(handle, HostValue::Handle(_)), "{}: {handle:?}", A::KIND);
+    *kept.lock().unwrap() = handle;
+    let same = runtime.run_script("same.js", "__polysnap_natives['app.give']() === greet").unwrap();
+    assert_eq!(same, HostValue::Bool(true), "{}", A::KIND);
+    runtime.release_handles().unwrap();
+    let gone = runtime.run_script("gone.js", "__polysnap_natives['app.give']()");
+    assert!(gone.is_err(), "{}: a released handle still named {gone:?}", A::KIND);
+    Ok(())
+}
+
+#[test]
+fn handles_come_back_as_the_same_objects_on_every_engine() {
+    for engine in engines() {
+        let result: Result<(), Error> = with_backend!(engine, |A| handles_through_the_neutral_api::<A>());
+        result.unwrap();
+    }
+}

@@ -113,6 +113,11 @@ impl ScriptHost for Runtime {
     fn run_script(&mut self, name: &str, source: &str) -> Result<HostValue, ScriptError> {
         Runtime::run_script(self, name, source).map_err(script_error)
     }
+
+    fn release_handles(&mut self) -> Result<(), ScriptError> {
+        Runtime::release_handles(self);
+        Ok(())
+    }
 }
 
 impl snapshot_core::Runtime for Runtime {

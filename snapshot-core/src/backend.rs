@@ -262,6 +262,14 @@ pub trait ScriptHost {
 
     /// Runs a classic script in the global scope, then drains the microtask queue.
     fn run_script(&mut self, name: &str, source: &str) -> Result<HostValue, ScriptError>;
+
+    /// Releases every [`HostValue::Handle`] the runtime keeps for the host (objects that
+    /// scripts returned); handles given out before then name nothing. A host that runs many
+    /// scripts and keeps no handle calls it between them. Builders drop theirs at capture
+    /// (the default does nothing).
+    fn release_handles(&mut self) -> Result<(), ScriptError> {
+        Ok(())
+    }
 }
 
 /// `dyn ScriptHost` with the `'static` bound spelled out once: the context type of

@@ -93,6 +93,8 @@ fn run_scripts(
     let js = |source| Error::Engine { engine, source };
     for script in scripts {
         runtime.run_script(&script.name, &script.source).map_err(js)?;
+        // The completion value is dropped: so is any handle it pinned.
+        runtime.release_handles().map_err(js)?;
     }
     let printed = match print {
         Some(expr) => {

@@ -17,6 +17,9 @@ pub fn run_until_idle(runtime: &mut dyn ScriptHost) -> Result<(), Error> {
             std::thread::sleep(Duration::from_secs_f64(delay / 1000.0));
         }
         eval(runtime, "__polysnap_runtime.loop.runDue()")?;
+        // Nothing the loop got back is kept: release what a timer's value may have pinned.
+        let engine = runtime.engine();
+        runtime.release_handles().map_err(|source| Error::Engine { engine, source })?;
     }
 }
 
