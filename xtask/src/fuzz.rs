@@ -1,5 +1,6 @@
-//! `cargo xtask fuzz [SECONDS]`: the container decoder's fuzz targets (cargo fuzz, libFuzzer),
-//! each for SECONDS (default 30), seeded with a valid snapshot. `cargo xtask test` runs it
+//! `cargo xtask fuzz [SECONDS]`: the decoders' fuzz targets (cargo fuzz, libFuzzer), each for
+//! SECONDS (default 30), seeded with a valid input: the snapshot container's and ChakraCore's
+//! TTD payload's. `cargo xtask test` runs it
 //! for 30 s per target; docs/reliability.md records a longer run.
 //!
 //! cargo fuzz needs unstable compiler flags (sanitizers); the machine has only the stable
@@ -12,29 +13,61 @@ use anyhow::{bail, Context, Result};
 use snapshot_core::format::{encode, EngineBuild, EngineKind, Header, PayloadEncoding, Snapshot, Strategy, Target};
 use snapshot_core::{NativeKind, RefEntry, RefTable, StableId};
 
-/// The fuzz targets in `snapshot-core/fuzz/fuzz_targets/`.
-const TARGETS: [&str; 2] = ["decode", "decode_resealed"];
+/// A fuzz target: the crate whose `fuzz/` folder holds it, its name, and its seed.
+struct FuzzTarget {
+    crate_dir: &'static str,
+    name: &'static str,
+    seed: fn() -> Vec<u8>,
+}
+
+/// The fuzz targets: the container decoder (`snapshot-core/fuzz`) raw and past its checksums,
+/// and ChakraCore's TTD payload decoder (`backend-chakra/fuzz`).
+const TARGETS: [FuzzTarget; 3] = [
+    FuzzTarget { crate_dir: "snapshot-core", name: "decode", seed: container_seed },
+    FuzzTarget { crate_dir: "snapshot-core", name: "decode_resealed", seed: container_seed },
+    FuzzTarget { crate_dir: "backend-chakra", name: "ttd_payload", seed: ttd_payload_seed },
+];
 
 /// Installs cargo-fuzz if needed, seeds the corpora and runs each target for `seconds`.
 pub fn run(workspace: &Path, seconds: u64) -> Result<()> {
     ensure_cargo_fuzz()?;
-    let fuzz = workspace.join("snapshot-core/fuzz");
     for target in TARGETS {
-        let corpus = fuzz.join("corpus").join(target);
+        let fuzz = workspace.join(target.crate_dir).join("fuzz");
+        let corpus = fuzz.join("corpus").join(target.name);
         std::fs::create_dir_all(&corpus)?;
-        std::fs::write(corpus.join("seed-valid-snapshot"), encode(&seed()))?;
-        println!("fuzz: {target} for {seconds} s");
+        std::fs::write(corpus.join("seed-valid"), (target.seed)())?;
+        println!("fuzz: {}/{} for {seconds} s", target.crate_dir, target.name);
         let status = Command::new("cargo")
-            .args(["fuzz", "run", target, "--", &format!("-max_total_time={seconds}"), "-print_final_stats=1"])
+            .args(["fuzz", "run", target.name, "--", &format!("-max_total_time={seconds}"), "-print_final_stats=1"])
             .env("RUSTC_BOOTSTRAP", "1")
-            .current_dir(workspace.join("snapshot-core"))
+            .current_dir(workspace.join(target.crate_dir))
             .status()
             .context("fuzz: cannot start cargo fuzz")?;
         if !status.success() {
-            bail!("fuzz: target {target} found a failure ({status}); the input is in snapshot-core/fuzz/artifacts/{target}/");
+            bail!(
+                "fuzz: target {} found a failure ({status}); the input is in {}/fuzz/artifacts/{}/",
+                target.name,
+                target.crate_dir,
+                target.name
+            );
         }
     }
     Ok(())
+}
+
+/// An encoded container (see [`seed`]).
+fn container_seed() -> Vec<u8> {
+    encode(&seed())
+}
+
+/// A small encoded TTD payload: a log, a source and a snapshot file.
+fn ttd_payload_seed() -> Vec<u8> {
+    backend_chakra::TtdPayload::from_files(vec![
+        ("snap_1.snp".into(), b"{count:0, values:[]}".to_vec()),
+        ("src_1.js".into(), b"var x = 1;".to_vec()),
+        ("ttdlog.log".into(), b"{arch:@3\"x64\"}".to_vec()),
+    ])
+    .encode()
 }
 
 fn ensure_cargo_fuzz() -> Result<()> {
