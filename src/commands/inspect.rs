@@ -7,10 +7,15 @@ use snapshot_core::format::dump::record_counts;
 use snapshot_core::format::SectionKind;
 
 use crate::commands::Failure;
+use crate::host::{FilePolicy, Host, ModulePolicy};
 use crate::SnapshotFile;
 
 /// The dump of the snapshot at `path`, as text or JSON.
 pub fn inspect(path: &Path, as_json: bool) -> Result<String, Failure> {
+    // The natives and rehydrators this host knows, registered only so that their names are
+    // remembered: a snapshot without embedded names then still reads `fs.open`, not a hash.
+    let host = Host::new(Vec::new(), FilePolicy::Reopen, ModulePolicy::Refuse);
+    let _ = (host.registry(), host.rehydrators());
     let file = SnapshotFile::open(path).map_err(|e| Failure::Unusable(e.to_string()))?;
     if !as_json {
         return Ok(file.dump());
