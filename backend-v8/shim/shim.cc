@@ -1653,7 +1653,7 @@ int v8__Isolate__RunScript(PsState* st, const char* name, size_t name_len, const
 // function compiled by the run is included; consuming compiles with kConsumeCodeCache and
 // reports CachedData::rejected. V8 checks a cache's magic number, V8 version, source hash
 // (the source's *length*, plus a module bit), flag hash and payload length, and rejects a
-// mismatch by compiling from source (this build also verifies the payload checksum). The
+// mismatch by compiling from source (its payload checksum is off: see InitPlatform). The
 // Rust side (src/code_cache.rs) wraps caches in its own envelope (hash of the whole source,
 // build identity, checksum) and checks it first: V8 accepts a cache of another source of the
 // same length and runs the cached code.

@@ -144,7 +144,8 @@ impl snapshot_core::Runtime for Runtime {
     fn restore(payload: SharedBytes, natives: &[&Native]) -> Result<Self, V8Error> {
         // The envelope's checksum runs even though the container checked every byte: a
         // container whose checksums were recomputed over damaged bytes would otherwise reach
-        // V8, whose own checksum failure aborts the process (tests/refusals.rs).
+        // V8, whose own checksum is off and whose deserializer would crash on them
+        // (tests/refusals.rs).
         Runtime::from_blob(SnapshotBytes::from_owner(Arc::new(payload)), specs(natives)?)
     }
 
