@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use polysnap::commands::{bench, guard, inspect, make, print_line, run, Failure};
+use polysnap::commands::{bench, exec, guard, inspect, make, print_line, run, Failure};
 use polysnap::host::{FilePolicy, ModulePolicy};
 use polysnap::EngineKind;
 
@@ -98,6 +98,22 @@ enum Command {
         /// Run SCRIPTs and -p in this named context (main() runs in the default one).
         #[arg(long)]
         context: Option<String>,
+        /// Arguments for process.argv.
+        #[arg(last = true)]
+        args: Vec<String>,
+    },
+    /// Run SCRIPTs fresh, without a snapshot, through the life cycle `make` then `run` would:
+    /// setup, serialize and deserialize callbacks, main(), print String(EXPR), run timers.
+    Exec {
+        /// The engine.
+        #[arg(long, value_enum)]
+        engine: Engine,
+        /// The setup scripts, run in order.
+        #[arg(required = true)]
+        scripts: Vec<PathBuf>,
+        /// Print String(EXPR) and a newline.
+        #[arg(short = 'p', long = "print")]
+        print: Option<String>,
         /// Arguments for process.argv.
         #[arg(last = true)]
         args: Vec<String>,
@@ -220,6 +236,9 @@ fn main() -> ExitCode {
             };
             run::run(&run::RunArgs { snapshot: file, scripts, print, args, modules, context, leave_to_exit: true })
                 .map(drop)
+        }
+        Command::Exec { engine, scripts, print, args } => {
+            exec::exec(&exec::ExecArgs { engine: engine.into(), scripts, print, args }).map(drop)
         }
         Command::Inspect { file, json } => {
             inspect::inspect(&file, json).map(|text| polysnap::commands::print_line(text.trim_end()))

@@ -1,7 +1,8 @@
 //! The CLI's commands as library functions (the binary only parses arguments):
-//! `make`, `run`, `inspect`, `bench`.
+//! `make`, `run`, `exec`, `inspect`, `bench`.
 
 pub mod bench;
+pub mod exec;
 pub mod guard;
 pub mod inspect;
 pub mod make;

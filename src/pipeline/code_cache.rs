@@ -129,9 +129,6 @@ pub fn restore_code_cache<A: Api>(
     for script in &cached.scripts {
         runtime.run_script_with_cache(&script.name, &script.source, &script.cache).map_err(engine::<A>)?;
     }
-    jsapi::before_capture(&mut runtime)?;
-    let records = rehydrators.collect(&mut runtime)?;
-    rehydrators.restore(&mut runtime, &records)?;
-    jsapi::after_restore(&mut runtime)?;
+    crate::pipeline::restore::capture_and_restore_in_place(&mut runtime, rehydrators)?;
     Ok(runtime)
 }

@@ -59,3 +59,33 @@ pub fn fresh<A: Api>(registry: &Registry) -> Result<A::Runtime, Error> {
     jsapi::install_fresh(&mut runtime)?;
     Ok(runtime)
 }
+
+/// A runtime of engine `A` taken through the whole life cycle of a snapshot without one:
+/// the `snapshot` API (building), `scripts`, then [`capture_and_restore_in_place`]. What a
+/// restore of a snapshot of `scripts` must equal (`polysnap exec`, differential checks).
+pub fn fresh_life_cycle<A: Api>(
+    registry: &Registry,
+    rehydrators: &mut Rehydrators<DynScriptHost>,
+    scripts: &[crate::Script],
+) -> Result<A::Runtime, Error> {
+    let natives: Vec<&Native> = registry.natives().iter().collect();
+    let mut runtime = A::Runtime::fresh(&natives).map_err(|e| Error::engine(A::KIND, e))?;
+    jsapi::install(&mut runtime)?;
+    for script in scripts {
+        runtime.run_script(&script.name, &script.source).map_err(|source| Error::Engine { engine: A::KIND, source })?;
+    }
+    capture_and_restore_in_place(&mut runtime, rehydrators)?;
+    Ok(runtime)
+}
+
+/// The steps around a capture, done in place on a live runtime: serialize callbacks →
+/// rehydrators' records → (no capture) → rehydrators restore them → deserialize callbacks.
+pub fn capture_and_restore_in_place(
+    runtime: &mut (dyn ScriptHost + 'static),
+    rehydrators: &mut Rehydrators<DynScriptHost>,
+) -> Result<(), Error> {
+    jsapi::before_capture(runtime)?;
+    let records = rehydrators.collect(runtime)?;
+    rehydrators.restore(runtime, &records)?;
+    jsapi::after_restore(runtime)
+}
