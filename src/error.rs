@@ -30,12 +30,28 @@ pub enum Error {
         source: Box<dyn std::error::Error + Send + Sync>,
     },
     /// The `code-cache` strategy was asked for a setup that is not deterministic.
-    #[error("the setup is not deterministic, so the code-cache strategy cannot re-run it: the global object graph after the setup has digest {first}, after running it again {second} (Date.now(), Math.random() or host input?); make the snapshot with the heap strategy")]
+    #[error("the setup is not deterministic, so the code-cache strategy cannot re-run it: after running it twice, {} is {} after the first run and {} after the second (Date.now(), Math.random() or host input?); make the snapshot with the heap strategy", .difference.path, .difference.before, .difference.after)]
     NotDeterministic {
-        /// The digest after the first run.
-        first: String,
-        /// The digest after the second run.
-        second: String,
+        /// The first place the two runs differ.
+        difference: crate::pipeline::verify::Difference,
+    },
+    /// The heap holds something the engine is known to die on (or lose) at capture or restore.
+    #[error("{engine} cannot snapshot this heap: {path}: {reason}. Nothing was written: keep that value out of the heap at capture (or drop the last reference to it), or make the snapshot with the other engine")]
+    Refused {
+        /// The engine.
+        engine: EngineKind,
+        /// Where the value is (`globalThis.big.x`, `%Array.prototype%`).
+        path: String,
+        /// What the engine does with it.
+        reason: String,
+    },
+    /// A restore of the snapshot just made does not give back the state that was captured.
+    #[error("the {engine} snapshot does not restore to the state it captured: {} is {} at capture and {} after a restore. Nothing was written: keep that value out of the heap at capture, make the snapshot with the other engine, or pass --no-verify to write it anyway", .difference.path, .difference.before, .difference.after)]
+    RestoredDiffers {
+        /// The engine.
+        engine: EngineKind,
+        /// The first place the states differ.
+        difference: crate::pipeline::verify::Difference,
     },
     /// The snapshot's engine is not built into this program.
     #[error("snapshot needs the {engine} backend, which this build of polysnap does not have: rebuild with `--features {feature}`")]

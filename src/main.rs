@@ -76,6 +76,10 @@ enum Command {
         /// What to capture: the heap, the sources with the engine's code cache, or auto.
         #[arg(long, value_enum, default_value = "heap")]
         strategy: StrategyArg,
+        /// Write the snapshot without restoring it first to check that it gives back the state
+        /// it captured (by default it is checked, and refused when it does not).
+        #[arg(long)]
+        no_verify: bool,
         /// A named context set up by a script, captured beside the default one (V8).
         #[arg(long = "context", value_name = "NAME=SCRIPT", value_parser = parse_context)]
         contexts: Vec<(String, PathBuf)>,
@@ -207,7 +211,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse_from(seed_flags(std::env::args().collect()));
     let result = match cli.command {
         Command::Make { engine, output, .. } if !in_child => guard::run_in_child(engine.into(), &output),
-        Command::Make { engine, output, warmup, embed_names, files, strategy, contexts, scripts } => {
+        Command::Make { engine, output, warmup, embed_names, files, strategy, no_verify, contexts, scripts } => {
             let files = match files {
                 Files::Error => FilePolicy::Error,
                 Files::Reopen => FilePolicy::Reopen,
@@ -226,6 +230,7 @@ fn main() -> ExitCode {
                     StrategyArg::CodeCache => Some(snapshot_core::format::Strategy::CodeCache),
                     StrategyArg::Auto => None,
                 },
+                skip_verification: no_verify,
             };
             make::make(&args).map(|bytes| eprintln!("polysnap: wrote {} ({bytes} bytes)", output.display()))
         }

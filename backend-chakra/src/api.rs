@@ -3,8 +3,8 @@
 
 use snapshot_core::format::PayloadEncoding;
 use snapshot_core::{
-    Api, Capabilities, CapabilityGap, CaptureOptions, Captured, EngineBuild, EngineKind, HostValue, JsException,
-    Native, ScriptError, ScriptHost, SharedBytes,
+    Api, Capabilities, CapabilityGap, CaptureOptions, Captured, EngineBuild, EngineKind, Fidelity, HostValue,
+    JsException, Loss, Native, ScriptError, ScriptHost, SharedBytes,
 };
 
 use crate::{ChakraError, Library, NativeSpec, Recorder, Runtime, TtdPayload};
@@ -73,7 +73,62 @@ impl Api for Chakra {
     fn gaps() -> &'static [CapabilityGap] {
         GAPS
     }
+
+    fn fidelity() -> &'static Fidelity {
+        &FIDELITY
+    }
 }
+
+/// What ChakraCore 1.11's TTD dies on (found by a differential battery; each ends the
+/// process with a TTD assert, nothing to catch).
+const FIDELITY: Fidelity = Fidelity {
+    added_after_restore: &[],
+    lost: &[Loss {
+        paths: &[
+            "%RegExp%.$1",
+            "%RegExp%.$2",
+            "%RegExp%.$3",
+            "%RegExp%.$4",
+            "%RegExp%.$5",
+            "%RegExp%.$6",
+            "%RegExp%.$7",
+            "%RegExp%.$8",
+            "%RegExp%.$9",
+            "%RegExp%.input",
+            "%RegExp%.$_",
+            "%RegExp%.lastMatch",
+            "%RegExp%[\"$&\"]",
+            "%RegExp%.lastParen",
+            "%RegExp%[\"$+\"]",
+            "%RegExp%.leftContext",
+            "%RegExp%[\"$`\"]",
+            "%RegExp%.rightContext",
+            "%RegExp%[\"$'\"]",
+            "%RegExp%.index",
+        ],
+        what: "ChakraCore's TTD does not keep RegExp's legacy statics (RegExp.$1, RegExp.lastMatch, ...): \
+               they read as after no match until the next match (capability REGEXP_STATICS is absent)",
+    }],
+    lexical_globals_become_properties: Some(
+        "ChakraCore's TTD brings top-level let, const and class bindings back as properties of the global object \
+         (capability LEXICAL_GLOBALS is absent)",
+    ),
+    not_compared: (&[], ""),
+    must_stay_extensible: (
+        &["%Array.prototype%"],
+        "ChakraCore's TTD cannot restore a non-extensible Array.prototype (frozen, sealed or preventExtensions): \
+         the restore dies in inflation",
+    ),
+    max_number_magnitude: Some((
+        1e30,
+        "ChakraCore cannot record numbers of magnitude >= 1e30 (its TTD text format fails: \"Formatting failed or \
+         result is too big\"); keep such numbers in a Float64Array, or as strings",
+    )),
+    last_index_must_be_number: Some(
+        "ChakraCore's TTD cannot restore a RegExp whose lastIndex is not a number (the restore dies: \"The key is \
+         not here\"); set lastIndex to a number before capture",
+    ),
+};
 
 fn specs(natives: &[&Native]) -> Result<Vec<NativeSpec>, ChakraError> {
     NativeSpec::functions(natives).map_err(|n| {
@@ -108,6 +163,10 @@ impl snapshot_core::Builder for Recorder {
 
     fn new(natives: &[&Native]) -> Result<Self, ChakraError> {
         Recorder::new(&Library::open_default()?, specs(natives)?)
+    }
+
+    fn finish_setup(&mut self) -> Result<(), ScriptError> {
+        Recorder::finish_setup(self).map_err(script_error)
     }
 
     fn capture(mut self, options: &CaptureOptions) -> Result<Captured, ChakraError> {

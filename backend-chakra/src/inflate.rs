@@ -59,7 +59,8 @@ impl Runtime {
     /// `JsTTDPreExecuteSnapShotInterval(rt, snap, snap)` (inflates, replays nothing),
     /// `JsTTDPauseTimeTravelBeforeRuntimeOperation` (from here scripts run live); then the
     /// context is re-read (inflation makes new ones), the promise callback re-installed,
-    /// the TTD-only globals removed and the trampoline table refilled by StableId.
+    /// the TTD-only globals removed, the elements' attributes of objects frozen or sealed
+    /// while recording applied again, and the trampoline table refilled by StableId.
     ///
     /// The payload must come from the same library build (compare
     /// [`library_identity`](crate::library_identity) first): a log from another build
@@ -90,6 +91,7 @@ impl Runtime {
         core.adopt_current_context()?;
         core.install_promise_callback()?;
         core.run_raw("polysnap:ttd-globals.js", DELETE_TTD_GLOBALS)?;
+        core.run_raw("polysnap:integrity.js", crate::record::REAPPLY_INTEGRITY)?;
         let missing_natives = core.install_natives(natives)?;
         store.clear();
         let problems = store.problems();

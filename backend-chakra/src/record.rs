@@ -62,8 +62,19 @@ pub(crate) const ARRAY_INTEGRITY: &str = r#"(function (O, R) {
     }
     return false;
   }
-  var freeze = { freeze(o) { return affected(o) ? setIntegrityLevel(o, true) : nativeFreeze(o); } }.freeze;
-  var seal = { seal(o) { return affected(o) ? setIntegrityLevel(o, false) : nativeSeal(o); } }.seal;
+  // Ordinary objects with index keys lose their elements' attributes in inflation even so
+  // (arrays keep them): they are remembered here, and the inflated runtime applies the same
+  // steps again (`__polysnap_integrity`, see `REAPPLY_INTEGRITY`).
+  var remembered = [];
+  function level(o, frozen) {
+    if (!isArray(o)) remembered[remembered.length] = [o, frozen];
+    return setIntegrityLevel(o, frozen);
+  }
+  defineProperty(this, '__polysnap_integrity', { __proto__: null, value: function () {
+    for (var i = 0; i < remembered.length; i++) setIntegrityLevel(remembered[i][0], remembered[i][1]);
+  } });
+  var freeze = { freeze(o) { return affected(o) ? level(o, true) : nativeFreeze(o); } }.freeze;
+  var seal = { seal(o) { return affected(o) ? level(o, false) : nativeSeal(o); } }.seal;
   O.freeze = freeze;
   O.seal = seal;
   // Puts the engine's functions back where ours still are (a setup that replaced them, or
@@ -72,7 +83,12 @@ pub(crate) const ARRAY_INTEGRITY: &str = r#"(function (O, R) {
     if (O.freeze === freeze) defineProperty(O, 'freeze', { __proto__: null, value: nativeFreeze });
     if (O.seal === seal) defineProperty(O, 'seal', { __proto__: null, value: nativeSeal });
   };
-})(Object, Reflect)"#;
+}).call(this, Object, Reflect)"#;
+
+/// Run in an inflated runtime: gives the objects frozen or sealed while recording (see
+/// [`ARRAY_INTEGRITY`]) their elements' attributes back.
+pub(crate) const REAPPLY_INTEGRITY: &str =
+    "typeof __polysnap_integrity === 'function' && (__polysnap_integrity(), true)";
 
 /// A runtime recording setup scripts, to be captured as a snapshot.
 ///
@@ -132,6 +148,17 @@ impl Recorder {
         self.core.memory_usage()
     }
 
+    /// Drains promise jobs and puts the engine's own `Object.freeze`/`Object.seal` back
+    /// (see [`ARRAY_INTEGRITY`]): the heap is now as it will be captured.
+    pub fn finish_setup(&mut self) -> Result<(), ChakraError> {
+        self.core.drain_jobs()?;
+        if let Some(restore) = self.restore_integrity {
+            let undefined = self.core.jsrt.undefined()?;
+            self.core.jsrt.call(restore, undefined, &[])?;
+        }
+        Ok(())
+    }
+
     /// Takes the snapshot: `JsTTDStart()` then `emitTTDLog(uri)` into memory. Just before
     /// `JsTTDStart` the wrap door is reopened so that the inflated heap's host can connect
     /// (see [`natives`](crate::natives)); it is closed again right after.
@@ -147,12 +174,8 @@ impl Recorder {
             ));
         }
         let emit = self.emit.ok_or_else(|| ChakraError::Usage("recorder has no emitTTDLog".into()))?;
+        self.finish_setup()?;
         let jsrt = &self.core.jsrt;
-        self.core.drain_jobs()?;
-        if let Some(restore) = self.restore_integrity {
-            let undefined = jsrt.undefined()?;
-            jsrt.call(restore, undefined, &[])?;
-        }
         let store = MemoryStore::new();
         // The snapshot must hold the wrap door open for the inflated heap's host; no
         // script runs between this and `JsTTDStart`.

@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use snapshot_core::format::PayloadEncoding;
 use snapshot_core::{
-    Api, Capabilities, CapabilityGap, CaptureOptions, Captured, EngineBuild, EngineKind, HostValue, JsException,
-    Native, ScriptError, ScriptHost, SharedBytes,
+    Api, Capabilities, CapabilityGap, CaptureOptions, Captured, EngineBuild, EngineKind, Fidelity, HostValue,
+    JsException, Native, ScriptError, ScriptHost, SharedBytes,
 };
 
 use crate::{build_identity, v8_version, CodeHandling, NativeSpec, Runtime, SnapshotBuilder, SnapshotBytes, V8Error};
@@ -53,7 +53,58 @@ impl Api for V8 {
     fn gaps() -> &'static [CapabilityGap] {
         GAPS
     }
+
+    fn fidelity() -> &'static Fidelity {
+        &FIDELITY
+    }
 }
+
+/// V8 10.2 installs the builtins of its shipped "harmony" features (`Genesis::
+/// InitializeExperimentalGlobal`) only into contexts that are not being serialized: a
+/// snapshot-making context lacks them and every restored one gets them, added to the objects
+/// they belong to. Where those objects were made non-extensible the restore dies ("Check
+/// failed: Object::AddDataProperty"). Intl's constructors and FinalizationRegistry's
+/// `register` are also built differently in a snapshot-making context (found by comparing
+/// an empty setup before capture and after restore).
+const FIDELITY: Fidelity = Fidelity {
+    added_after_restore: &[
+        "globalThis.SharedArrayBuffer",
+        "globalThis.Atomics",
+        "globalThis.WebAssembly",
+        "%Object%.hasOwn",
+        "%Array.prototype%.at",
+        "%Array.prototype%.findLast",
+        "%Array.prototype%.findLastIndex",
+        "%Array.prototype%[Symbol(Symbol.unscopables)].at",
+        "%Array.prototype%[Symbol(Symbol.unscopables)].findLast",
+        "%Array.prototype%[Symbol(Symbol.unscopables)].findLastIndex",
+        "%String.prototype%.at",
+        "%TypedArray.prototype%.at",
+        "%TypedArray.prototype%.findLast",
+        "%TypedArray.prototype%.findLastIndex",
+    ],
+    lost: &[],
+    lexical_globals_become_properties: None,
+    not_compared: (
+        &["%Intl%", "%FinalizationRegistry.prototype%.register"],
+        "V8 builds them differently in a snapshot-making context",
+    ),
+    must_stay_extensible: (
+        &[
+            "globalThis",
+            "%Object%",
+            "%Array.prototype%",
+            "%Array.prototype%[Symbol(Symbol.unscopables)]",
+            "%String.prototype%",
+            "%TypedArray.prototype%",
+        ],
+        "V8 10.2 adds builtins to this object in every restored context (SharedArrayBuffer, Atomics, Object.hasOwn, \
+         Array.prototype.at/findLast/findLastIndex, String.prototype.at, %TypedArray%.prototype.at), and a restore \
+         of it made non-extensible (frozen, sealed or preventExtensions) dies (Check failed: Object::AddDataProperty)",
+    ),
+    max_number_magnitude: None,
+    last_index_must_be_number: None,
+};
 
 fn specs(natives: &[&Native]) -> Result<Vec<NativeSpec>, V8Error> {
     NativeSpec::functions(natives).map_err(|n| V8Error::InvalidInput {

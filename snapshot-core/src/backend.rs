@@ -155,6 +155,61 @@ pub trait Api: Sized + 'static {
 
     /// What it cannot, each with the reason.
     fn gaps() -> &'static [CapabilityGap];
+
+    /// What this engine changes in, or cannot survive in, a heap it restores (checked by a
+    /// verified capture). The default: nothing known.
+    fn fidelity() -> &'static Fidelity {
+        &Fidelity::NONE
+    }
+}
+
+/// What an engine is known to add to a restored heap, and the heap contents it is known to
+/// die on, for the verified capture: paths are those of the state reader (`globalThis.x`,
+/// `%Array.prototype%.at`, builtins by their fixed `%Name%`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Fidelity {
+    /// Paths the engine adds to every restored heap (and everything under them): absent at
+    /// capture and present after a restore is not a difference.
+    pub added_after_restore: &'static [&'static str],
+    /// Builtins the engine builds differently while making a snapshot than after restoring
+    /// one (everything under these paths is left out of the comparison), and why.
+    pub not_compared: (&'static [&'static str], &'static str),
+    /// What the engine is known to lose, each a declared gap: a difference under these paths
+    /// is not a refusal but a note that names it.
+    pub lost: &'static [Loss],
+    /// The engine turns top-level `let`/`const`/`class` bindings into properties of the
+    /// global object when it restores them (why, when it does): new global properties after
+    /// a restore are a note, not a refusal.
+    pub lexical_globals_become_properties: Option<&'static str>,
+    /// Builtins (by fixed name, or `globalThis`) that must still be extensible at capture,
+    /// and what happens otherwise.
+    pub must_stay_extensible: (&'static [&'static str], &'static str),
+    /// Numbers of this magnitude or more (finite) cannot be captured, and why.
+    pub max_number_magnitude: Option<(f64, &'static str)>,
+    /// A RegExp's `lastIndex` must hold a number, and why.
+    pub last_index_must_be_number: Option<&'static str>,
+}
+
+/// Something an engine is known to lose across a snapshot, where it shows.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Loss {
+    /// The paths (and everything under them) where it shows.
+    pub paths: &'static [&'static str],
+    /// What is lost and why (shown with the difference).
+    pub what: &'static str,
+}
+
+impl Fidelity {
+    /// Nothing known.
+    pub const NONE: Fidelity = Fidelity {
+        added_after_restore: &[],
+        not_compared: (&[], ""),
+        lost: &[],
+        lexical_globals_become_properties: None,
+        must_stay_extensible: (&[], ""),
+        max_number_magnitude: None,
+        last_index_must_be_number: None,
+    };
 }
 
 /// What to keep when capturing.
@@ -187,6 +242,13 @@ pub trait Builder: ScriptHost + Sized + 'static {
 
     /// A fresh runtime in snapshot-making mode with `natives` installed, in this order.
     fn new(natives: &[&Native]) -> Result<Self, <Self::A as Api>::Error>;
+
+    /// Ends the setup: undoes what the backend changed only while recording (ChakraCore's
+    /// recording-time `Object.freeze`/`Object.seal`), so that the heap read just before
+    /// capture is the heap captured. No setup script runs after it. The default does nothing.
+    fn finish_setup(&mut self) -> Result<(), ScriptError> {
+        Ok(())
+    }
 
     /// Captures the heap (consuming the builder).
     fn capture(self, options: &CaptureOptions) -> Result<Captured, <Self::A as Api>::Error>;

@@ -17,8 +17,8 @@ pub mod rehydrate;
 pub mod value;
 
 pub use backend::{
-    Api, Builder, Capabilities, CapabilityGap, CaptureOptions, Captured, DynScriptHost, Runtime, ScriptError,
-    ScriptHost, SharedBytes,
+    Api, Builder, Capabilities, CapabilityGap, CaptureOptions, Captured, DynScriptHost, Fidelity, Loss, Runtime,
+    ScriptError, ScriptHost, SharedBytes,
 };
 pub use error::{FormatError, IdentityError, ReconcileError, RegistryError, RehydrateError};
 pub use format::{EngineBuild, EngineKind, Header, Snapshot};

@@ -25,6 +25,27 @@ pub const IN_CHILD_ENV: &str = "POLYSNAP_IN_CHILD";
 
 const CHILD_OF: &str = "child-of:";
 
+/// In the child's environment: a file the child writes each step of its work to as it
+/// starts, so that the parent can say what the engine was doing when a signal ended it.
+const STEP_FILE_ENV: &str = "POLYSNAP_MAKE_STEP_FILE";
+
+static STEP_FILE: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+
+/// In the child: notes that `step` starts (read by the parent if a signal ends the child).
+pub fn record_step(step: &str) {
+    if let Some(path) = STEP_FILE.get() {
+        let _ = std::fs::write(path, step);
+    }
+}
+
+/// The step the child recorded last, if any.
+fn last_step(path: &Path) -> Option<String> {
+    std::fs::read_to_string(path).ok().filter(|s| !s.is_empty())
+}
+
+/// The step `make` is at while it restores the snapshot it made to check it.
+pub const VERIFY_STEP: &str = "restoring the snapshot to check it";
+
 /// Whether this process should do the work itself (it is the child, or was asked to).
 pub fn in_child() -> bool {
     std::env::var_os(IN_CHILD_ENV).is_some()
@@ -36,6 +57,11 @@ pub fn in_child() -> bool {
 pub fn become_child() {
     let value = std::env::var(IN_CHILD_ENV).unwrap_or_default();
     std::env::remove_var(IN_CHILD_ENV);
+    if let Some(path) = std::env::var_os(STEP_FILE_ENV) {
+        std::env::remove_var(STEP_FILE_ENV);
+        let _ = STEP_FILE.set(path.into());
+    }
+    send_engine_output_to_stderr();
     let Some(parent) = value.strip_prefix(CHILD_OF).and_then(|p| p.parse::<u32>().ok()) else { return };
     // SAFETY: prctl(PR_SET_PDEATHSIG) takes a signal number and touches no memory of ours.
     unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL as libc::c_ulong) };
@@ -59,13 +85,18 @@ pub fn run_in_child(engine: EngineKind, output: &Path) -> Result<(), Failure> {
     let program = std::env::current_exe()
         .map_err(|e| Failure::Unusable(format!("cannot find this program to run it in a child process: {e}")))?;
     let before = file_identity(output);
+    let step_file = std::env::temp_dir().join(format!("{}step", scratch_prefix(std::process::id())));
+    let _ = std::fs::remove_file(&step_file);
     let mut child = Command::new(&program)
         .args(std::env::args_os().skip(1))
         .env(IN_CHILD_ENV, format!("{CHILD_OF}{}", std::process::id()))
+        .env(STEP_FILE_ENV, &step_file)
         .spawn()
         .map_err(|e| Failure::Unusable(format!("cannot start {} as a child process: {e}", program.display())))?;
     let pid = child.id();
     let status = child.wait().map_err(|e| Failure::Unusable(format!("lost the child process {pid}: {e}")))?;
+    let step = last_step(&step_file);
+    let _ = std::fs::remove_file(&step_file);
     if status.success() {
         return Ok(());
     }
@@ -85,11 +116,20 @@ pub fn run_in_child(engine: EngineKind, output: &Path) -> Result<(), Failure> {
              process. Expected a snapshot or an error; {written}. Make it again with more memory or a smaller heap",
             signal_name(signal)
         ),
+        _ if step.as_deref() == Some(VERIFY_STEP) => format!(
+            "a restore of the snapshot just made ended the process ({}): the {engine} engine cannot restore what \
+             this setup leaves in the heap, and every process restoring it would die the same way, so {written}. \
+             The engine's own message, if it left one, is above on stderr. Keep the object it names out of the heap \
+             at capture (or drop the last reference to it), or make the snapshot with the other engine; please \
+             report the setup so that polysnap can refuse it by name before capture",
+            signal_name(signal)
+        ),
         _ => format!(
-            "the {engine} engine ended the process while making the snapshot ({}): the setup left something in \
-             the heap the engine cannot serialize and polysnap does not check for yet. Expected a snapshot or an \
-             error; {written}. Look at the engine's message above, keep that object out of the heap at capture \
+            "the {engine} engine ended the process while {} ({}): the setup left something in the heap the engine \
+             cannot serialize and polysnap does not check for yet. Expected a snapshot or an error; {written}. The \
+             engine's own message, if it left one, is above on stderr. Keep that object out of the heap at capture \
              (or drop the last reference to it), and please report the setup so that polysnap can refuse it by name",
+            step.as_deref().unwrap_or("making the snapshot"),
             signal_name(signal)
         ),
     };
@@ -133,4 +173,25 @@ fn signal_name(signal: i32) -> String {
         _ => return format!("signal {signal}"),
     };
     format!("signal {signal}, {name}")
+}
+
+extern "C" {
+    /// The C library's standard streams (glibc exports them as variables).
+    static mut stdout: *mut libc::FILE;
+    static mut stderr: *mut libc::FILE;
+}
+
+/// Engines write their own last words (ChakraCore's "TTD assert failed: ...") with the C
+/// library's `printf`, to C's `stdout`, buffered when that is not a terminal, so that a
+/// process that then aborts loses them. In the child, C's `stdout` is pointed at its
+/// unbuffered `stderr`: those messages reach stderr, whole, before the process dies. The
+/// host runtime's own output (console.log) goes through Rust's stdout, which is untouched.
+fn send_engine_output_to_stderr() {
+    // SAFETY: called first thing in `main`, before any thread starts and before anything
+    // has written through C's `stdout`; both are valid `FILE*` set up by the C runtime, and
+    // only the pointer variable is changed.
+    unsafe {
+        libc::fflush(stdout);
+        stdout = stderr;
+    }
 }

@@ -25,6 +25,8 @@ pub struct MakeArgs {
     pub contexts: Vec<(String, PathBuf)>,
     /// What to capture; `None` is auto (both made and timed, the faster correct one kept).
     pub strategy: Option<snapshot_core::format::Strategy>,
+    /// Write without restoring the snapshot first to check it (`--no-verify`).
+    pub skip_verification: bool,
 }
 
 /// Makes the snapshot; returns its size in bytes.
@@ -48,14 +50,18 @@ pub fn make(args: &MakeArgs) -> Result<u64, Failure> {
     );
     spinner.enable_steady_tick(std::time::Duration::from_millis(100));
     let shown = spinner.clone();
-    let progress: crate::pipeline::make::Progress =
-        std::sync::Arc::new(move |step: &str| shown.set_message(step.to_owned()));
+    let progress: crate::pipeline::make::Progress = std::sync::Arc::new(move |step: &str| {
+        crate::commands::guard::record_step(step);
+        shown.set_message(step.to_owned());
+    });
     let options = MakeOptions {
         embed_names: args.embed_names,
         warmup,
         contexts,
         progress: Some(progress),
+        notes: Some(std::sync::Arc::new(|note: &str| eprintln!("polysnap: note: {note}"))),
         strategy: args.strategy.unwrap_or_default(),
+        skip_verification: args.skip_verification,
     };
     let scratch = tempfile::Builder::new()
         .prefix(&crate::commands::guard::scratch_prefix(std::process::id()))

@@ -3,7 +3,7 @@
 //!
 //! It is only correct when the setup is deterministic, so making one proves it: the setup
 //! runs once producing the caches, then again in a second runtime from those caches, and the
-//! determinism digests of the two global object graphs must match (`Error::NotDeterministic`
+//! states the two leave (`verify::observe`: everything reachable from the global object) must match (`Error::NotDeterministic`
 //! otherwise). A restore then goes through the same life cycle as a fresh run: snapshot API,
 //! setup from the cache, serialize callbacks, rehydrators (records collected and handed back
 //! in place), deserialize callbacks; `main()` is the caller's next step, as for the heap.
@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use snapshot_core::format::{Header, PayloadEncoding, Snapshot, Strategy, Target};
 use snapshot_core::{reconcile, Api, DynScriptHost, ExtraPolicy, Native, Registry, Rehydrators, Runtime};
 
-use crate::pipeline::jsapi;
+use crate::pipeline::{jsapi, verify};
 use crate::{Error, MakeOptions, Script, SnapshotFile};
 
 /// The payload of a `code-cache` snapshot (postcard). A restore borrows the sources and
@@ -65,7 +65,7 @@ pub fn make_code_cache<A: Api>(
             cache: Cow::Owned(cache),
         });
     }
-    let digest = jsapi::digest(&mut first)?;
+    let observed = verify::observe(&mut first, &snapshot_core::Fidelity::NONE)?;
     drop(first);
     options.step("running the setup again from the code cache, to prove it deterministic");
     let mut second = A::Runtime::fresh(&natives).map_err(|e| Error::engine(A::KIND, e))?;
@@ -73,10 +73,11 @@ pub fn make_code_cache<A: Api>(
     for script in &cached {
         second.run_script_with_cache(&script.name, &script.source, &script.cache).map_err(engine::<A>)?;
     }
-    let again = jsapi::digest(&mut second)?;
-    if again != digest {
-        return Err(Error::NotDeterministic { first: digest, second: again });
+    let again = verify::observe(&mut second, &snapshot_core::Fidelity::NONE)?;
+    if let Some(difference) = verify::compare(&observed, &again, &snapshot_core::Fidelity::NONE).difference {
+        return Err(Error::NotDeterministic { difference });
     }
+    let digest = observed.digest();
     // No rehydrator records are stored: the setup runs again at restore and the
     // rehydrators collect and restore in place there, as in a fresh run.
     let payload = postcard::to_stdvec(&CachedScripts { scripts: cached, digest })

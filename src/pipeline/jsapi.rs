@@ -13,8 +13,9 @@ fn run(host: &mut dyn ScriptHost, name: &str, source: &str) -> Result<HostValue,
     host.run_script(name, source).map_err(|source| Error::Engine { engine, source })
 }
 
-/// Installs the `snapshot` global (before any setup script).
+/// Installs the state reader and the `snapshot` global (before any setup script).
 pub fn install(host: &mut dyn ScriptHost) -> Result<(), Error> {
+    crate::pipeline::verify::install(host)?;
     run(host, "polysnap:snapshot_api.js", SNAPSHOT_API).map(drop)
 }
 
@@ -71,16 +72,5 @@ pub fn pending_contexts(host: &mut dyn ScriptHost) -> Result<Vec<(String, String
     match run(host, "polysnap:contexts", "__polysnap_host.pendingContexts()")? {
         HostValue::String(json) => Ok(serde_json::from_str(&json).unwrap_or_default()),
         _ => Ok(Vec::new()),
-    }
-}
-
-const DIGEST: &str = include_str!("../js/digest.js");
-
-/// The determinism digest of everything reachable from the globals the setup created.
-pub fn digest(host: &mut dyn ScriptHost) -> Result<String, Error> {
-    let source = format!("({DIGEST})(this, JSON.parse(__polysnap_host.baseline()))");
-    match run(host, "polysnap:digest.js", &source)? {
-        HostValue::String(digest) => Ok(digest),
-        other => Ok(format!("{other:?}")),
     }
 }

@@ -29,13 +29,21 @@ pub fn restore<A: Api>(
     if snapshot.header.strategy == snapshot_core::format::Strategy::CodeCache {
         return crate::pipeline::code_cache::restore_code_cache::<A>(file, registry, rehydrators);
     }
-    let natives: Vec<&Native> = reconcile(&snapshot.refs, registry, ExtraPolicy::Reject)?;
+    let natives = heap_natives(file, registry)?;
     rehydrators.check(&snapshot.records)?;
-    IdentityTable::from_entries(&snapshot.identities)?;
     let mut runtime = A::Runtime::restore(file.payload(), &natives).map_err(|e| Error::engine(A::KIND, e))?;
     rehydrators.restore(&mut runtime, &snapshot.records)?;
     jsapi::after_restore(&mut runtime)?;
     Ok(runtime)
+}
+
+/// The natives of a heap snapshot, in its table's order, once its identity table is checked:
+/// what the engine restore needs.
+pub(crate) fn heap_natives<'r>(file: &SnapshotFile, registry: &'r Registry) -> Result<Vec<&'r Native>, Error> {
+    let snapshot = file.snapshot();
+    let natives = reconcile(&snapshot.refs, registry, ExtraPolicy::Reject)?;
+    IdentityTable::from_entries(&snapshot.identities)?;
+    Ok(natives)
 }
 
 /// The object the setup bound under `id` (`snapshot.bind(name, object)`), found again in a

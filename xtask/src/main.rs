@@ -8,10 +8,12 @@
 //! cargo xtask bench [v8|chakra]   the benchmarks, figures side by side (release build)
 //! cargo xtask bench curve          the cost curve, redrawing docs/cost-curve.svg
 //! cargo xtask fuzz [SECONDS]        the container decoder's fuzz targets (30 s each by default)
+//! cargo xtask corpus [--quick] [NAME...]   real npm libraries × engines × strategies, docs/corpus.md
 //! ```
 
 mod bench;
 mod cmd;
+mod corpus;
 mod demo;
 mod fuzz;
 mod setup;
@@ -28,6 +30,7 @@ fn main() -> ExitCode {
         Some("test") => test::run(&workspace()),
         Some("demo") => demo::run(&workspace()),
         Some("conformance") => conformance(&workspace()),
+        Some("corpus") => corpus::run(&workspace(), &args[1..]),
         Some("bench") => bench::run(&workspace(), args.get(1).map(String::as_str)),
         Some("fuzz") => match args.get(1).map(|s| s.parse::<u64>()) {
             None => fuzz::run(&workspace(), 30),
@@ -39,7 +42,7 @@ fn main() -> ExitCode {
         },
         _ => {
             eprintln!(
-                "usage: cargo xtask setup | test | demo | conformance | bench [v8|chakra|curve] | fuzz [SECONDS]"
+                "usage: cargo xtask setup | test | demo | conformance | bench [v8|chakra|curve] | fuzz [SECONDS] | corpus [--quick] [NAME...]"
             );
             return ExitCode::from(2);
         }
