@@ -35,6 +35,14 @@ pub enum Error {
         /// The first place the two runs differ.
         difference: crate::pipeline::verify::Difference,
     },
+    /// `--strategy auto` found no usable strategy.
+    #[error("no strategy can snapshot this setup on {engine}: {reasons}")]
+    NoUsableStrategy {
+        /// The engine.
+        engine: EngineKind,
+        /// Why each candidate was dropped.
+        reasons: String,
+    },
     /// The heap holds something the engine is known to die on (or lose) at capture or restore.
     #[error("{engine} cannot snapshot this heap: {path}: {reason}. Nothing was written: keep that value out of the heap at capture (or drop the last reference to it), or make the snapshot with the other engine")]
     Refused {
@@ -43,6 +51,24 @@ pub enum Error {
         /// Where the value is (`globalThis.big.x`, `%Array.prototype%`).
         path: String,
         /// What the engine does with it.
+        reason: String,
+    },
+    /// A restore of the snapshot just made ended the process that tried it.
+    #[error("a restore of the {engine} snapshot just made ended the process that tried it ({signal}): every process restoring it would die the same way, so nothing was written.{} Keep the object the engine names out of the heap at capture (or drop the last reference to it), or make the snapshot with the other engine; please report the setup so that polysnap can refuse it by name before capture", if .engine_said.is_empty() { String::new() } else { format!(" The engine said: {}.", .engine_said) })]
+    RestoreDies {
+        /// The engine.
+        engine: EngineKind,
+        /// The signal (`signal 6, SIGABRT`).
+        signal: String,
+        /// The engine's last words on stderr, if any.
+        engine_said: String,
+    },
+    /// The process checking a restore failed for another reason.
+    #[error("could not check that the {engine} snapshot restores: {reason}")]
+    RestoreCheckFailed {
+        /// The engine.
+        engine: EngineKind,
+        /// What went wrong.
         reason: String,
     },
     /// A restore of the snapshot just made does not give back the state that was captured.

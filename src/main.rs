@@ -122,6 +122,15 @@ enum Command {
         #[arg(last = true)]
         args: Vec<String>,
     },
+    /// Restore SNAPSHOT and compare the state with the one in STATE (make's verified capture).
+    #[command(hide = true)]
+    CheckRestore {
+        /// The state read before capture.
+        #[arg(long)]
+        state: PathBuf,
+        /// The snapshot.
+        snapshot: PathBuf,
+    },
     /// Show what a snapshot holds: header, engine build, sections, natives, records.
     Inspect {
         /// The snapshot.
@@ -245,6 +254,7 @@ fn main() -> ExitCode {
         Command::Exec { engine, scripts, print, args } => {
             exec::exec(&exec::ExecArgs { engine: engine.into(), scripts, print, args }).map(drop)
         }
+        Command::CheckRestore { state, snapshot } => polysnap::commands::check::check_restore(&snapshot, &state),
         Command::Inspect { file, json } => {
             inspect::inspect(&file, json).map(|text| polysnap::commands::print_line(text.trim_end()))
         }

@@ -90,6 +90,52 @@ pub(crate) const ARRAY_INTEGRITY: &str = r#"(function (O, R) {
 pub(crate) const REAPPLY_INTEGRITY: &str =
     "typeof __polysnap_integrity === 'function' && (__polysnap_integrity(), true)";
 
+/// TTD cannot inflate the reaction jobs the engine's own `Promise.prototype.finally` leaves
+/// on a promise still pending at capture (the restore dies: "We probably forgot to update
+/// the vtable with a tag we added. Tag is [5]"). So while a setup is recorded, `finally` is
+/// the specification's own steps in JavaScript (SpeciesConstructor, then `then` with
+/// thenFinally/catchFinally closures, which TTD keeps); the engine's function is put back
+/// before the snapshot, where ours still is. Returns the function that puts it back.
+pub(crate) const PROMISE_FINALLY: &str = r#"(function (P, R) {
+  var nativeFinally = P.prototype['finally'], species = Symbol.species, defineProperty = R.defineProperty;
+  function isConstructor(f) {
+    if (typeof f !== 'function') return false;
+    try { R.construct(String, [], f); return true; } catch (e) { return false; }
+  }
+  function speciesConstructor(o) {
+    var C = o.constructor;
+    if (C === undefined) return P;
+    if (typeof C !== 'object' && typeof C !== 'function') throw new TypeError("The promise's constructor is not an object");
+    var S = C[species];
+    if (S === undefined || S === null) return P;
+    if (isConstructor(S)) return S;
+    throw new TypeError("The promise's constructor[Symbol.species] is not a constructor");
+  }
+  function promiseResolve(C, x) {
+    if (x instanceof P && x.constructor === C) return x;
+    return new C(function (resolve) { resolve(x); });
+  }
+  // ChakraCore 1.11 does not parse `finally` as a method name: named by hand.
+  var finallyFn = function (onFinally) {
+    var promise = this;
+    if (typeof promise !== 'object' && typeof promise !== 'function' || promise === null) {
+      throw new TypeError("Promise.prototype.finally: 'this' is not an Object");
+    }
+    var C = speciesConstructor(promise), thenFinally = onFinally, catchFinally = onFinally;
+    if (typeof onFinally === 'function') {
+      thenFinally = function (value) { return promiseResolve(C, onFinally()).then(function () { return value; }); };
+      catchFinally = function (reason) { return promiseResolve(C, onFinally()).then(function () { throw reason; }); };
+    }
+    return promise.then(thenFinally, catchFinally);
+  };
+  defineProperty(finallyFn, 'name', { __proto__: null, value: 'finally', configurable: true });
+  if (typeof nativeFinally !== 'function') return function () {};
+  defineProperty(P.prototype, 'finally', { __proto__: null, value: finallyFn });
+  return function () {
+    if (P.prototype['finally'] === finallyFn) defineProperty(P.prototype, 'finally', { __proto__: null, value: nativeFinally });
+  };
+})(Promise, Reflect)"#;
+
 /// A runtime recording setup scripts, to be captured as a snapshot.
 ///
 /// Recipe (verified on the pyChakraCore 0.2.0 build): `JsTTDCreateRecordRuntime(0x1,
@@ -102,6 +148,8 @@ pub struct Recorder {
     emit: Option<Value>,
     /// Puts the engine's own `Object.freeze`/`Object.seal` back (see [`ARRAY_INTEGRITY`]).
     restore_integrity: Option<Value>,
+    /// Puts the engine's own `Promise.prototype.finally` back (see [`PROMISE_FINALLY`]).
+    restore_finally: Option<Value>,
     captured: bool,
 }
 
@@ -110,8 +158,13 @@ impl Recorder {
     pub fn new(lib: &Library, natives: Vec<NativeSpec>) -> Result<Recorder, ChakraError> {
         let jsrt = lib.jsrt().clone();
         let rt = jsrt.create_record_runtime()?;
-        let mut recorder =
-            Recorder { core: Core::new(jsrt.clone(), rt), emit: None, restore_integrity: None, captured: false };
+        let mut recorder = Recorder {
+            core: Core::new(jsrt.clone(), rt),
+            emit: None,
+            restore_integrity: None,
+            restore_finally: None,
+            captured: false,
+        };
         let ctx = jsrt.ttd_create_context(rt)?;
         recorder.core.set_context(ctx)?;
         recorder.core.install_promise_callback()?;
@@ -129,6 +182,9 @@ impl Recorder {
         let restore_integrity = recorder.core.run_raw("polysnap:array-integrity.js", ARRAY_INTEGRITY)?;
         jsrt.add_ref(restore_integrity)?;
         recorder.restore_integrity = Some(restore_integrity);
+        let restore_finally = recorder.core.run_raw("polysnap:promise-finally.js", PROMISE_FINALLY)?;
+        jsrt.add_ref(restore_finally)?;
+        recorder.restore_finally = Some(restore_finally);
         recorder.core.install_natives(natives)?;
         Ok(recorder)
     }
@@ -148,11 +204,12 @@ impl Recorder {
         self.core.memory_usage()
     }
 
-    /// Drains promise jobs and puts the engine's own `Object.freeze`/`Object.seal` back
-    /// (see [`ARRAY_INTEGRITY`]): the heap is now as it will be captured.
+    /// Drains promise jobs and puts the engine's own `Object.freeze`/`Object.seal` and
+    /// `Promise.prototype.finally` back (see [`ARRAY_INTEGRITY`], [`PROMISE_FINALLY`]): the
+    /// heap is now as it will be captured.
     pub fn finish_setup(&mut self) -> Result<(), ChakraError> {
         self.core.drain_jobs()?;
-        if let Some(restore) = self.restore_integrity {
+        for restore in [self.restore_integrity, self.restore_finally].into_iter().flatten() {
             let undefined = self.core.jsrt.undefined()?;
             self.core.jsrt.call(restore, undefined, &[])?;
         }
@@ -219,7 +276,8 @@ impl Recorder {
 
 impl Drop for Recorder {
     fn drop(&mut self) {
-        for held in [self.emit.take(), self.restore_integrity.take()].into_iter().flatten() {
+        for held in [self.emit.take(), self.restore_integrity.take(), self.restore_finally.take()].into_iter().flatten()
+        {
             if self.core.enter().is_ok() {
                 let _ = self.core.jsrt.release(held);
             }

@@ -1,4 +1,5 @@
-// String.prototype.at assigned (enumerable!) by the setup, replacing any builtin.
+// String.prototype.at assigned by the setup: it replaces the builtin where there is one (keeping
+// its non-enumerable attribute) and is created enumerable where there is none.
 String.prototype.at = function (n) { n = Math.trunc(n) || 0; if (n < 0) n += this.length; return this.charAt(n) || undefined; };
 var so = new String("xy");
 function probe() {

@@ -158,7 +158,8 @@ fn clean_up_after(pid: u32, output: &Path) {
     }
 }
 
-fn signal_name(signal: i32) -> String {
+/// `signal 6, SIGABRT`.
+pub fn signal_name(signal: i32) -> String {
     let name = match signal {
         libc::SIGHUP => "SIGHUP",
         libc::SIGINT => "SIGINT",

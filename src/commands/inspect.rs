@@ -56,9 +56,12 @@ pub fn inspect(path: &Path, as_json: bool) -> Result<String, Failure> {
         "created_unix_ms": h.created_unix_ms,
         "strategy": format!("{:?}", h.strategy),
         "chosen_by_auto": h.choice.as_ref().map(|c| json!({
-            "heap_restore_ms": c.heap_restore_ms,
-            "code_cache_restore_ms": c.code_cache_restore_ms.as_ref().ok(),
-            "code_cache_not_a_candidate": c.code_cache_restore_ms.as_ref().err(),
+            "cold_ms": c.cold_ms,
+            "candidates": c.candidates.iter().map(|candidate| json!({
+                "strategy": format!("{:?}", candidate.strategy),
+                "restore_ms": candidate.restore_ms.as_ref().ok(),
+                "dropped": candidate.restore_ms.as_ref().err(),
+            })).collect::<Vec<_>>(),
         })),
         "warm_code": h.warm_code,
         "names_embedded": h.names_embedded,

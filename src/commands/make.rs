@@ -62,11 +62,17 @@ pub fn make(args: &MakeArgs) -> Result<u64, Failure> {
         notes: Some(std::sync::Arc::new(|note: &str| eprintln!("polysnap: note: {note}"))),
         strategy: args.strategy.unwrap_or_default(),
         skip_verification: args.skip_verification,
+        restore_check: None,
     };
     let scratch = tempfile::Builder::new()
         .prefix(&crate::commands::guard::scratch_prefix(std::process::id()))
         .tempdir()
         .map_err(|e| Failure::Unusable(format!("cannot create a temporary folder: {e}")))?;
+    // A restore the engine dies on ends the checking process, not this one.
+    let options = MakeOptions {
+        restore_check: Some(crate::commands::check::in_child_process(scratch.path().to_owned())),
+        ..options
+    };
     let snapshot: Result<_, crate::Error> = with_backend!(args.engine, |A| match args.strategy {
         Some(_) => make_snapshot::<A>(&registry, &mut rehydrators, &scripts, &options),
         None =>

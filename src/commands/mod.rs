@@ -2,6 +2,7 @@
 //! `make`, `run`, `exec`, `inspect`, `bench`.
 
 pub mod bench;
+pub mod check;
 pub mod exec;
 pub mod guard;
 pub mod inspect;

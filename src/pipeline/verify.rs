@@ -9,6 +9,7 @@
 //! its attributes, integrity levels, prototypes, exact numbers, strings, functions' source,
 //! Map/Set entries, Date values, RegExp sources and flags, buffer bytes and views.
 
+use snapshot_core::format::Snapshot;
 use snapshot_core::{Api, Fidelity, Native, ScriptHost};
 
 use crate::Error;
@@ -273,6 +274,38 @@ pub fn after_restore<A: Api>(
         None => Ok(comparison.notes),
         Some(difference) => Err(Error::RestoredDiffers { engine: A::KIND, difference }),
     }
+}
+
+/// Checks that a snapshot restores to the state read before capture, somewhere other than
+/// this process: `make` hands it the snapshot and that reading and gets back the notes, or
+/// the error (a difference, or a restore that died). The CLI runs the check in a process of
+/// its own, so that a restore the engine dies on costs that process, not `make`.
+pub type RestoreCheck =
+    std::sync::Arc<dyn Fn(&Snapshot<Vec<u8>>, &Observed) -> Result<Vec<String>, Error> + Send + Sync>;
+
+/// The lines of a reading as one text (what a [`RestoreCheck`] in another process reads back
+/// with [`Observed::from_text`]).
+impl Observed {
+    /// The lines, one per line.
+    pub fn to_text(&self) -> String {
+        self.lines.join("\n")
+    }
+
+    /// A reading written by [`Observed::to_text`].
+    pub fn from_text(text: &str) -> Observed {
+        Observed { lines: text.split('\n').map(str::to_owned).collect(), ..Observed::default() }
+    }
+}
+
+/// Restores the snapshot in `file` with engine `A` and the natives of `registry`, reads the
+/// state and compares it with `before` (what a separate checking process does).
+pub fn check_file<A: Api>(
+    file: &crate::SnapshotFile,
+    registry: &snapshot_core::Registry,
+    before: &Observed,
+) -> Result<Vec<String>, Error> {
+    let natives = crate::pipeline::restore::heap_natives(file, registry)?;
+    after_restore::<A>(file.payload(), &natives, before)
 }
 
 /// With `POLYSNAP_VERIFY_DUMP=FOLDER`, writes both readings there (`captured.txt`,

@@ -671,7 +671,10 @@ impl Notes {
         if self.reasons.is_empty() {
             return;
         }
-        doc.push_str("## Refusals\n\nWhat `make` said (first line of its stderr) when it declined:\n\n");
+        doc.push_str(
+            "## Refusals\n\nWhy `make` declined (exit 2): the first line of its stderr up to its first colon; \
+             `polysnap make` by hand prints the whole message.\n\n",
+        );
         for (n, (reason, seen)) in self.reasons.iter().enumerate() {
             let _ = writeln!(doc, "{}. {} — {}", n + 1, code(reason, 400), seen.join(", "));
         }
@@ -715,12 +718,19 @@ fn cell_text(cell: &Cell, cold_ms: f64, name: &str, engine: &str, notes: &mut No
     };
     match &cell.outcome {
         Outcome::Ok => format!("ok{figures}"),
-        Outcome::Refused(reason) => {
-            format!("refused [{}]", notes.refer(reason, format!("{name} ({engine}, {})", cell.strategy)))
+        Outcome::Refused(line) => {
+            format!("refused [{}]", notes.refer(reason_of(line), format!("{name} ({engine}, {})", cell.strategy)))
         }
         Outcome::Differs(output) => format!("**DIFFERS**{figures}: got {}", code(output, 60)),
         Outcome::Failed(what) => format!("**{}**{figures}", escape(what)),
     }
+}
+
+/// A refusal's reason without its particulars: the first line of make's stderr without the
+/// `polysnap: ` prefix, up to its first `: ` (digests, file names and advice come after it).
+fn reason_of(line: &str) -> &str {
+    let line = line.strip_prefix("polysnap: ").unwrap_or(line);
+    line.split(": ").next().unwrap_or(line)
 }
 
 /// The counts of each kind of outcome.

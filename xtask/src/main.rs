@@ -5,12 +5,14 @@
 //! cargo xtask test    set up, then every test, clippy and the docs
 //! cargo xtask demo    set up, then the main job on both engines
 //! cargo xtask conformance   the scenario × engine matrix, also written to docs/conformance.md
+//! cargo xtask battery [FILTER]   the differential battery (battery/cases), written to docs/battery.md
 //! cargo xtask bench [v8|chakra]   the benchmarks, figures side by side (release build)
 //! cargo xtask bench curve          the cost curve, redrawing docs/cost-curve.svg
 //! cargo xtask fuzz [SECONDS]        the container decoder's fuzz targets (30 s each by default)
 //! cargo xtask corpus [--quick] [NAME...]   real npm libraries × engines × strategies, docs/corpus.md
 //! ```
 
+mod battery;
 mod bench;
 mod cmd;
 mod corpus;
@@ -29,6 +31,7 @@ fn main() -> ExitCode {
         Some("setup") => setup::run(&workspace()).map(|_| ()),
         Some("test") => test::run(&workspace()),
         Some("demo") => demo::run(&workspace()),
+        Some("battery") => battery::run(&workspace(), args.get(1).map(String::as_str)),
         Some("conformance") => conformance(&workspace()),
         Some("corpus") => corpus::run(&workspace(), &args[1..]),
         Some("bench") => bench::run(&workspace(), args.get(1).map(String::as_str)),
@@ -42,7 +45,7 @@ fn main() -> ExitCode {
         },
         _ => {
             eprintln!(
-                "usage: cargo xtask setup | test | demo | conformance | bench [v8|chakra|curve] | fuzz [SECONDS] | corpus [--quick] [NAME...]"
+                "usage: cargo xtask setup | test | demo | conformance | battery [FILTER] | bench [v8|chakra|curve] | fuzz [SECONDS] | corpus [--quick] [NAME...]"
             );
             return ExitCode::from(2);
         }

@@ -17,15 +17,13 @@ pub fn dump<P: AsRef<[u8]>>(snapshot: &Snapshot<P>, layout: &Layout) -> String {
     let _ = writeln!(out, "created:   {} ms since the Unix epoch", h.created_unix_ms);
     let _ = writeln!(out, "strategy:  {:?}, warm code: {}", h.strategy, yes_no(h.warm_code));
     if let Some(choice) = &h.choice {
-        let code_cache = match &choice.code_cache_restore_ms {
-            Ok(ms) => format!("{ms:.1} ms"),
-            Err(why) => format!("not a candidate ({why})"),
-        };
-        let _ = writeln!(
-            out,
-            "chosen:    by auto: heap restores in {:.1} ms, code-cache {code_cache}",
-            choice.heap_restore_ms
-        );
+        let _ = writeln!(out, "chosen:    by auto; a cold start takes {:.1} ms", choice.cold_ms);
+        for candidate in &choice.candidates {
+            let _ = match &candidate.restore_ms {
+                Ok(ms) => writeln!(out, "           {:?} restores in {ms:.1} ms", candidate.strategy),
+                Err(why) => writeln!(out, "           {:?} dropped: {why}", candidate.strategy),
+            };
+        }
     }
     let _ = writeln!(out, "names:     {}", if h.names_embedded { "embedded" } else { "not embedded" });
     let _ = writeln!(

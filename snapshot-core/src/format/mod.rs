@@ -23,7 +23,7 @@ pub use encode::{encode, encode_to, reseal};
 /// catch 7-bit transfers, CR LF to catch line-ending conversion).
 pub const MAGIC: [u8; 8] = *b"\x89PSNAP\r\n";
 /// The format's major version: a reader refuses any other major version.
-pub const FORMAT_MAJOR: u16 = 1;
+pub const FORMAT_MAJOR: u16 = 2;
 /// The format's minor version: additions a reader of the same major version may skip.
 pub const FORMAT_MINOR: u16 = 0;
 /// The engine payload starts at a multiple of this, so it can be used straight from a map.
@@ -143,13 +143,33 @@ pub struct Header {
     pub choice: Option<StrategyChoice>,
 }
 
-/// What `make --strategy auto` measured before keeping the faster correct strategy.
+/// What `make --strategy auto` measured before keeping the fastest usable strategy.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StrategyChoice {
-    /// Median time to restore the heap snapshot, in milliseconds.
-    pub heap_restore_ms: f64,
-    /// Median time to restore the code-cache snapshot, or why it was not a candidate.
-    pub code_cache_restore_ms: Result<f64, String>,
+    /// Each strategy it tried, in order: the median time to restore its snapshot, or why it
+    /// was dropped (refused, not deterministic, a restore that differs or dies).
+    pub candidates: Vec<Candidate>,
+    /// The median time of a cold start of the same setup (no snapshot), for comparison.
+    pub cold_ms: f64,
+}
+
+/// One strategy `auto` tried.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Candidate {
+    /// The strategy.
+    pub strategy: Strategy,
+    /// The median restore time in milliseconds, or why it is not usable.
+    pub restore_ms: Result<f64, String>,
+}
+
+impl StrategyChoice {
+    /// The fastest usable candidate and its time.
+    pub fn fastest(&self) -> Option<(Strategy, f64)> {
+        self.candidates
+            .iter()
+            .filter_map(|c| c.restore_ms.as_ref().ok().map(|ms| (c.strategy, *ms)))
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+    }
 }
 
 /// One identity-map entry: a JS object the host finds again after restore by its id.
