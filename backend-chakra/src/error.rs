@@ -36,6 +36,18 @@ pub enum ChakraError {
         source: libloading::Error,
     },
 
+    /// Promise jobs kept queueing more jobs past the limit: an endless chain.
+    #[error(
+        "the promise jobs never settle: {jobs} jobs ran without the queue emptying. Expected the microtask queue to \
+         drain; found an endless chain of jobs. On ChakraCore 1.11 a `then` defined on Object.prototype (or \
+         String.prototype, Number.prototype) makes the engine treat every string or number a promise resolves \
+         with as a thenable again, forever (V8 does not); remove that `then`, or run the setup on V8"
+    )]
+    EndlessJobs {
+        /// How many jobs ran.
+        jobs: u64,
+    },
+
     /// The library file does not exist (or its path cannot be resolved).
     #[error(
         "no ChakraCore library at {path} ({source}). Expected libChakraCore.so from \

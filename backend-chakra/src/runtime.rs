@@ -36,7 +36,18 @@ impl JobQueue {
     fn len(&self) -> usize {
         self.jobs.borrow().len()
     }
+
+    /// Drops every queued job, releasing each.
+    fn clear_releasing(&self) {
+        while let Some(job) = self.pop() {
+            let _ = self.jsrt.release(job);
+        }
+    }
 }
+
+/// Promise jobs one drain runs at most before it gives up on an endless chain (a legitimate
+/// setup settles long before: ten million jobs take seconds).
+const JOB_LIMIT: u64 = 10_000_000;
 
 /// One JSRT runtime with one current context. Not `Send`: JSRT runtimes are bound to the
 /// thread that uses them (the raw handles inside make this type `!Send` and `!Sync`).
@@ -198,9 +209,17 @@ impl Core {
 
     /// Runs queued promise jobs (and the jobs they queue) until none is left. Stops at
     /// the first job that throws and returns its error; later jobs stay queued.
+    /// Stops at [`JOB_LIMIT`] jobs with [`ChakraError::EndlessJobs`] rather than hang.
     pub(crate) fn drain_jobs(&self) -> Result<(), ChakraError> {
         self.enter()?;
+        let mut ran = 0u64;
         while let Some(job) = self.jobs.pop() {
+            if ran == JOB_LIMIT {
+                let _ = self.jsrt.release(job);
+                self.jobs.clear_releasing();
+                return Err(ChakraError::EndlessJobs { jobs: ran });
+            }
+            ran += 1;
             let result = self.jsrt.undefined().and_then(|undefined| self.jsrt.call(job, undefined, &[undefined]));
             let _ = self.jsrt.release(job);
             result?;

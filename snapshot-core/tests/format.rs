@@ -70,8 +70,11 @@ fn foreign_files_are_rejected_with_clear_errors() {
 #[test]
 fn a_newer_major_version_is_refused_by_name() {
     let mut bytes = encode(&common::sample());
-    bytes[8] = 2;
+    bytes[8] = (polysnap_format_major() + 1) as u8;
     insta::assert_snapshot!(decode(&bytes).unwrap_err().to_string());
+    // And a file of the previous major version (1.x: before `auto` recorded every candidate).
+    bytes[8] = (polysnap_format_major() - 1) as u8;
+    assert!(decode(&bytes).unwrap_err().to_string().contains("snapshot format 1.0 cannot be read by this build"));
 }
 
 #[test]
@@ -119,4 +122,8 @@ fn reseal_lets_damage_reach_the_structural_checks() {
     let before = clean.clone();
     snapshot_core::format::reseal(&mut clean);
     assert_eq!(clean, before, "resealing a valid file changes nothing");
+}
+
+fn polysnap_format_major() -> u16 {
+    snapshot_core::format::FORMAT_MAJOR
 }
