@@ -72,12 +72,15 @@ pub enum Error {
         reason: String,
     },
     /// A restore of the snapshot just made does not give back the state that was captured.
-    #[error("the {engine} snapshot does not restore to the state it captured: {} is {} at capture and {} after a restore. Nothing was written: keep that value out of the heap at capture, make the snapshot with the other engine, or pass --no-verify to write it anyway", .difference.path, .difference.before, .difference.after)]
+    #[error("the {engine} snapshot does not restore to the state it captured: {} is {} at capture and {} after a restore{}. Nothing was written: keep that value out of the heap at capture, make the snapshot with the other engine, or pass --no-verify to write it anyway", .difference.path, .difference.before, .difference.after, if .why.is_empty() { String::new() } else { format!(" ({})", .why) })]
     RestoredDiffers {
         /// The engine.
         engine: EngineKind,
         /// The first place the states differ.
         difference: crate::pipeline::verify::Difference,
+        /// The engine's declared gap that explains it, when one does (`TTD writes numbers as
+        /// text ...: capability EXACT_NUMBERS is absent`), else empty.
+        why: String,
     },
     /// The snapshot's engine is not built into this program.
     #[error("snapshot needs the {engine} backend, which this build of polysnap does not have: rebuild with `--features {feature}`")]

@@ -20,38 +20,47 @@ const GAPS: &[CapabilityGap] = &[
     CapabilityGap {
         capability: Capabilities::DATA_VIEW,
         reason: "TTD inflates a DataView as a plain object without its buffer: its methods throw",
+        symptom: "capability DATA_VIEW is absent",
     },
     CapabilityGap {
         capability: Capabilities::INTL,
         reason: "TTD inflates Intl objects without their internal state: their methods throw",
+        symptom: "capability INTL is absent",
     },
     CapabilityGap {
         capability: Capabilities::WEBASSEMBLY,
         reason: "TTD inflates WebAssembly modules, instances and memories as plain objects: their methods throw",
+        symptom: "capability WEBASSEMBLY is absent",
     },
     CapabilityGap {
         capability: Capabilities::LIVE_ITERATORS,
         reason: "TTD inflates Map, Set and String iterators as plain objects: next() throws (Array iterators survive)",
+        symptom: "capability LIVE_ITERATORS is absent",
     },
     CapabilityGap {
         capability: Capabilities::ERROR_STACKS,
         reason: "TTD restores Error objects without the stack trace they captured: `stack` reads as an empty string",
+        symptom: "capability ERROR_STACKS is absent",
     },
     CapabilityGap {
         capability: Capabilities::NAMED_CONTEXTS,
         reason: "a TTD snapshot holds one context; ChakraCore cannot restore others by name",
+        symptom: "capability NAMED_CONTEXTS is absent",
     },
     CapabilityGap {
         capability: Capabilities::WARM_CODE,
         reason: "TTD keeps no compiled code: every function is parsed again when inflated",
+        symptom: "capability WARM_CODE is absent",
     },
     CapabilityGap {
         capability: Capabilities::EXACT_NUMBERS,
         reason: "TTD writes numbers as text with %.32f: tiny numbers lose digits or become 0",
+        symptom: "capability EXACT_NUMBERS is absent",
     },
     CapabilityGap {
         capability: Capabilities::ZERO_COPY_PAYLOAD,
         reason: "TTD files are compressed and read through stream callbacks, so they are copied",
+        symptom: "capability ZERO_COPY_PAYLOAD is absent",
     },
 ];
 
@@ -109,6 +118,35 @@ const FIDELITY: Fidelity = Fidelity {
         what: "ChakraCore's TTD does not keep RegExp's legacy statics (RegExp.$1, RegExp.lastMatch, ...): \
                they read as after no match until the next match (capability REGEXP_STATICS is absent)",
     }],
+    lost_kinds: &[
+        (
+            "Map Iterator",
+            "TTD inflates Map iterators as plain objects: next() throws (capability LIVE_ITERATORS is absent)",
+        ),
+        (
+            "Set Iterator",
+            "TTD inflates Set iterators as plain objects: next() throws (capability LIVE_ITERATORS is absent)",
+        ),
+        (
+            "String Iterator",
+            "TTD inflates String iterators as plain objects: next() throws (capability LIVE_ITERATORS is absent)",
+        ),
+        (
+            "Intl",
+            "TTD inflates Intl objects without their internal state: their methods throw (capability INTL is absent)",
+        ),
+        (
+            "WebAssembly",
+            "TTD inflates WebAssembly modules, instances and memories as plain objects: their methods throw \
+             (capability WEBASSEMBLY is absent)",
+        ),
+        (
+            "DataView",
+            "TTD inflates a DataView as a plain object without its buffer: its methods throw (capability DATA_VIEW is \
+             absent)",
+        ),
+        ("ErrorStack", "TTD restores errors with an empty stack (capability ERROR_STACKS is absent)"),
+    ],
     lexical_globals_become_properties: Some(
         "ChakraCore's TTD brings top-level let, const and class bindings back as properties of the global object \
          (capability LEXICAL_GLOBALS is absent)",
@@ -122,7 +160,7 @@ const FIDELITY: Fidelity = Fidelity {
     max_number_magnitude: Some((
         1e30,
         "ChakraCore cannot record numbers of magnitude >= 1e30 (its TTD text format fails: \"Formatting failed or \
-         result is too big\"); keep such numbers in a Float64Array, or as strings",
+         result is too big\"; capability EXACT_NUMBERS is absent); keep such numbers in a Float64Array, or as strings",
     )),
     last_index_must_be_number: Some(
         "ChakraCore's TTD cannot restore a RegExp whose lastIndex is not a number (the restore dies: \"The key is \

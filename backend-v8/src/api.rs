@@ -19,10 +19,12 @@ const GAPS: &[CapabilityGap] = &[
     CapabilityGap {
         capability: Capabilities::INTL,
         reason: "V8 10.2 aborts the process in CreateBlob on a reachable Intl object (ICU data behind Managed<> pointers); backend-v8 makes the Intl constructors throw during setup",
+        symptom: "is not available while building a V8 snapshot",
     },
     CapabilityGap {
         capability: Capabilities::WEBASSEMBLY,
         reason: "V8 installs no WebAssembly object in an isolate that builds a snapshot: a setup cannot make modules or memories (they exist again after restore)",
+        symptom: "WebAssembly is not defined",
     },
 ];
 
@@ -84,6 +86,7 @@ const FIDELITY: Fidelity = Fidelity {
         "%TypedArray.prototype%.findLastIndex",
     ],
     lost: &[],
+    lost_kinds: &[],
     lexical_globals_become_properties: None,
     not_compared: (
         &["%Intl%", "%FinalizationRegistry.prototype%.register"],

@@ -53,7 +53,12 @@ pub struct Runner {
 struct StepOutput {
     ok: bool,
     text: String,
+    /// What the step noted on stderr (`make`'s declared losses).
+    notes: Vec<String>,
 }
+
+/// How a step's stderr line starts when it is a note (see `steps::make`).
+pub const NOTE: &str = "note: ";
 
 impl Runner {
     fn step(&self, args: &[&str]) -> StepOutput {
@@ -79,14 +84,21 @@ impl Runner {
         };
         let output = match command.output() {
             Ok(output) => output,
-            Err(e) => return StepOutput { ok: false, text: format!("cannot start {}: {e}", self.binary.display()) },
+            Err(e) => {
+                return StepOutput {
+                    ok: false,
+                    text: format!("cannot start {}: {e}", self.binary.display()),
+                    notes: Vec::new(),
+                }
+            }
         };
         let stdout = String::from_utf8_lossy(&output.stdout).trim().to_owned();
         let stderr = String::from_utf8_lossy(&output.stderr).trim().to_owned();
+        let notes: Vec<String> = stderr.lines().filter_map(|l| l.strip_prefix(NOTE)).map(str::to_owned).collect();
         match output.status.code() {
-            Some(0) => StepOutput { ok: true, text: stdout },
-            Some(code) => StepOutput { ok: false, text: format!("exit {code}: {stderr}") },
-            None => StepOutput { ok: false, text: format!("killed by a signal ({}): {stderr}", output.status) },
+            Some(0) => StepOutput { ok: true, text: stdout, notes },
+            Some(code) => StepOutput { ok: false, text: format!("exit {code}: {stderr}"), notes },
+            None => StepOutput { ok: false, text: format!("killed by a signal ({}): {stderr}", output.status), notes },
         }
     }
 
@@ -105,7 +117,7 @@ impl Runner {
             Expect::Skip => None,
         };
         let (outcome, output) = self.judge(scenario, path, engine.kind, expected.as_ref().map(Option::as_deref));
-        (self.apply_gaps(scenario, engine, outcome), output)
+        (apply_gaps(scenario, engine, outcome), output)
     }
 
     /// The scenario's result on a fresh runtime of `engine` (setup then check, no snapshot):
@@ -122,26 +134,6 @@ impl Runner {
         }
     }
 
-    fn apply_gaps(&self, scenario: &Scenario, engine: &EngineInfo, outcome: Outcome) -> Outcome {
-        let missing = scenario.required_capabilities() - engine.capabilities;
-        if missing.is_empty() {
-            return outcome;
-        }
-        let reason = engine
-            .gaps
-            .iter()
-            .filter(|g| missing.intersects(g.capability))
-            .map(|g| g.reason)
-            .collect::<Vec<_>>()
-            .join("; ");
-        match outcome {
-            Outcome::Pass => Outcome::Fail(format!(
-                "passes although a capability gap is declared ({reason}): the declaration is stale"
-            )),
-            _ => Outcome::Unsupported(reason),
-        }
-    }
-
     fn judge(
         &self,
         scenario: &Scenario,
@@ -149,6 +141,24 @@ impl Runner {
         engine: EngineKind,
         expected: Option<Option<&str>>,
     ) -> (Outcome, Option<String>) {
+        let (outcome, output, notes) = self.judge_steps(scenario, path, engine, expected);
+        let outcome = match outcome {
+            Outcome::Fail(failure) if !notes.is_empty() => {
+                Outcome::Fail(format!("{failure} (make noted: {})", notes.join("; ")))
+            }
+            other => other,
+        };
+        (outcome, output)
+    }
+
+    /// The steps of one cell; also what `make` noted.
+    fn judge_steps(
+        &self,
+        scenario: &Scenario,
+        path: &Path,
+        engine: EngineKind,
+        expected: Option<Option<&str>>,
+    ) -> (Outcome, Option<String>, Vec<String>) {
         let engine_arg = engine.to_string();
         let scenario_arg = path.to_string_lossy().into_owned();
         let snapshot = self.scratch.join(format!("{}-{engine}.psnap", scenario.name));
@@ -163,42 +173,44 @@ impl Runner {
             } else {
                 Outcome::Fail(format!("make should fail with `{error}` (exit 2), got: {}", made.text))
             };
-            return (outcome, None);
+            return (outcome, None, made.notes);
         }
         if !made.ok {
-            return (Outcome::Fail(format!("make: {}", made.text)), None);
+            return (Outcome::Fail(format!("make: {}", made.text)), None, made.notes);
         }
+        let notes = made.notes;
         if let Some(write) = &scenario.write_after_make {
             if let Err(e) = std::fs::write(&write.path, &write.content) {
-                return (Outcome::Fail(format!("cannot write {}: {e}", write.path)), None);
+                return (Outcome::Fail(format!("cannot write {}: {e}", write.path)), None, notes);
             }
         }
         let restored =
             self.step(&["restore", "--engine", &engine_arg, "--scenario", &scenario_arg, "--snapshot", &snapshot_arg]);
         if let Some(error) = &scenario.expect_restore_error {
             let outcome = match &restored {
-                StepOutput { ok: false, text } if text.starts_with("exit 2:") && text.contains(error.as_str()) => {
+                StepOutput { ok: false, text, .. } if text.starts_with("exit 2:") && text.contains(error.as_str()) => {
                     Outcome::Pass
                 }
                 StepOutput { text, .. } => {
                     Outcome::Fail(format!("restore should fail with `{error}` (exit 2), got: {text}"))
                 }
             };
-            return (outcome, None);
+            return (outcome, None, notes);
         }
         if !restored.ok {
-            return (Outcome::Fail(format!("restore: {}", restored.text)), None);
+            return (Outcome::Fail(format!("restore: {}", restored.text)), None, notes);
         }
         // Differential scenarios: restored must equal fresh. The others have no fresh side.
         let compared = if scenario.differential {
             let fresh = self.step(&["fresh", "--engine", &engine_arg, "--scenario", &scenario_arg]);
             if !fresh.ok {
-                return (Outcome::Fail(format!("fresh: {}", fresh.text)), Some(restored.text));
+                return (Outcome::Fail(format!("fresh: {}", fresh.text)), Some(restored.text), notes);
             }
             if restored.text != fresh.text {
                 return (
                     Outcome::Fail(format!("restored {} != fresh {}", restored.text, fresh.text)),
                     Some(restored.text),
+                    notes,
                 );
             }
             "restored and fresh"
@@ -212,7 +224,29 @@ impl Runner {
             Some(None) => Outcome::Fail(format!("no expected output recorded; {compared} gave {}", restored.text)),
             Some(Some(_)) | None => Outcome::Pass,
         };
-        (outcome, Some(restored.text))
+        (outcome, Some(restored.text), notes)
+    }
+}
+
+/// A declared gap excuses only the failure it names: the failure must show the gap's
+/// symptom (a note of `make`'s or an error naming the capability), else it is a failure.
+pub fn apply_gaps(scenario: &Scenario, engine: &EngineInfo, outcome: Outcome) -> Outcome {
+    let missing = scenario.required_capabilities() - engine.capabilities;
+    if missing.is_empty() {
+        return outcome;
+    }
+    let gaps: Vec<&CapabilityGap> = engine.gaps.iter().filter(|g| missing.intersects(g.capability)).collect();
+    let reason = gaps.iter().map(|g| g.reason).collect::<Vec<_>>().join("; ");
+    match outcome {
+        Outcome::Pass => {
+            Outcome::Fail(format!("passes although a capability gap is declared ({reason}): the declaration is stale"))
+        }
+        Outcome::Fail(failure) if gaps.iter().any(|g| failure.contains(g.symptom)) => Outcome::Unsupported(reason),
+        Outcome::Fail(failure) => Outcome::Fail(format!(
+            "fails without the symptom of its declared gap ({}): {failure}",
+            gaps.iter().map(|g| format!("`{}`", g.symptom)).collect::<Vec<_>>().join(" or ")
+        )),
+        unsupported => unsupported,
     }
 }
 
@@ -256,4 +290,37 @@ pub fn expected(scenario: &str) -> Option<String> {
     // insta's file: a YAML header between `---` lines, then the content.
     let body = text.splitn(3, "---\n").nth(2)?;
     Some(body.trim_end_matches('\n').to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GAPS: &[CapabilityGap] = &[CapabilityGap {
+        capability: Capabilities::DATA_VIEW,
+        reason: "views come back plain",
+        symptom: "capability DATA_VIEW is absent",
+    }];
+
+    fn engine() -> EngineInfo {
+        EngineInfo { kind: EngineKind::ChakraCore, capabilities: Capabilities::empty(), gaps: GAPS }
+    }
+
+    fn scenario() -> Scenario {
+        let mut scenario: Scenario =
+            toml::from_str("about = 'a'\nsetup = ''\ncheck = ''\nrequires = ['DATA_VIEW']").unwrap();
+        scenario.name = "views".into();
+        scenario
+    }
+
+    #[test]
+    fn a_gap_excuses_only_a_failure_with_its_symptom() {
+        let excused =
+            apply_gaps(&scenario(), &engine(), Outcome::Fail("x (make noted: capability DATA_VIEW is absent)".into()));
+        assert_eq!(excused, Outcome::Unsupported("views come back plain".into()));
+        let other = apply_gaps(&scenario(), &engine(), Outcome::Fail("restore: killed by a signal".into()));
+        assert!(matches!(other, Outcome::Fail(ref why) if why.contains("without the symptom")), "{other:?}");
+        let stale = apply_gaps(&scenario(), &engine(), Outcome::Pass);
+        assert!(matches!(stale, Outcome::Fail(ref why) if why.contains("stale")), "{stale:?}");
+    }
 }

@@ -112,6 +112,7 @@ pub fn make<A: Api>(scenario: &Scenario, out: &Path) -> Result<(), StepError> {
         strategy,
         warmup: scenario.warmup.as_ref().map(|w| Script::new(format!("{}/warmup.js", scenario.name), w.as_str())),
         contexts,
+        notes: Some(std::sync::Arc::new(|note: &str| eprintln!("{}{note}", crate::matrix::NOTE))),
         ..MakeOptions::default()
     };
     let snapshot = polysnap::make_snapshot::<A>(&host.registry, &mut host.rehydrators, &scripts, &options)?;

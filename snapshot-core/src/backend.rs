@@ -50,6 +50,10 @@ pub struct CapabilityGap {
     pub capability: Capabilities,
     /// Why the engine cannot provide it.
     pub reason: &'static str,
+    /// Text that the failure this gap causes always contains (a note of `make`'s, an error
+    /// message): a gap excuses a failure only when it shows this symptom, so that it never
+    /// hides an unrelated one.
+    pub symptom: &'static str,
 }
 
 /// A call that needs a capability the engine lacks; says which, and why it is absent.
@@ -177,6 +181,11 @@ pub struct Fidelity {
     /// What the engine is known to lose, each a declared gap: a difference under these paths
     /// is not a refusal but a note that names it.
     pub lost: &'static [Loss],
+    /// Kinds of object the engine is known to bring back broken (the state reader's kind
+    /// names: `Map Iterator`, `Set Iterator`, `String Iterator`, `Intl`, `WebAssembly`,
+    /// `DataView`, `ErrorStack`), each with what is lost: each one found is a note, and its
+    /// internals are left out of the comparison.
+    pub lost_kinds: &'static [(&'static str, &'static str)],
     /// The engine turns top-level `let`/`const`/`class` bindings into properties of the
     /// global object when it restores them (why, when it does): new global properties after
     /// a restore are a note, not a refusal.
@@ -205,6 +214,7 @@ impl Fidelity {
         added_after_restore: &[],
         not_compared: (&[], ""),
         lost: &[],
+        lost_kinds: &[],
         lexical_globals_become_properties: None,
         must_stay_extensible: (&[], ""),
         max_number_magnitude: None,

@@ -7,7 +7,8 @@
 //! candidate and goes on).
 //!
 //! Protocol: exit 0 with one declared-loss note per stdout line; exit 3 with the first
-//! difference as three stdout lines (path, value at capture, value after restore); any other
+//! difference as four stdout lines (path, value at capture, value after restore, the declared
+//! gap that explains it or an empty line); any other
 //! status with the reason on stderr.
 
 use std::path::{Path, PathBuf};
@@ -38,8 +39,8 @@ pub fn check_restore(snapshot: &Path, state: &Path) -> Result<(), Failure> {
             notes.iter().for_each(|note| crate::commands::print_line(note));
             Ok(())
         }
-        Err(Error::RestoredDiffers { difference, .. }) => {
-            for line in [&difference.path, &difference.before, &difference.after] {
+        Err(Error::RestoredDiffers { difference, why, .. }) => {
+            for line in [&difference.path, &difference.before, &difference.after, &why] {
                 crate::commands::print_line(line);
             }
             Err(Failure::Exit(DIFFERS))
@@ -83,10 +84,8 @@ fn judge(engine: EngineKind, output: std::process::Output) -> Result<Vec<String>
         Some(DIFFERS) => {
             let mut lines = stdout.lines().map(str::to_owned);
             let mut next = || lines.next().unwrap_or_default();
-            Err(Error::RestoredDiffers {
-                engine,
-                difference: Difference { path: next(), before: next(), after: next() },
-            })
+            let difference = Difference { path: next(), before: next(), after: next() };
+            Err(Error::RestoredDiffers { engine, difference, why: next() })
         }
         Some(code) => Err(Error::RestoreCheckFailed {
             engine,

@@ -17,8 +17,10 @@
 // reaches them first, so that an engine that adds a builtin after restore adds it at a path
 // known in advance.
 //
-// The result is one string: the lines, then one line per finding, "\u0001hazard\tPATH\tWHY"
-// or "\u0001uncovered\tPATH\tWHY".
+// The result is one string: the lines, then one line per finding, "\u0001hazard\tPATH\tWHY",
+// "\u0001uncovered\tPATH\tWHY" or "\u0001lost\tPATH\tKIND" (an object of a kind the engine
+// declares it loses: `Map Iterator`, `Set Iterator`, `String Iterator`, `Intl`,
+// `WebAssembly`, `DataView`, `ErrorStack`).
 (function (global) {
   "use strict";
   var apply = Reflect.apply, ownKeys = Reflect.ownKeys, getDesc = Object.getOwnPropertyDescriptor;
@@ -47,6 +49,27 @@
     numberValue: Number.prototype.valueOf, stringValue: String.prototype.valueOf,
     booleanValue: Boolean.prototype.valueOf, symbolValue: Symbol.prototype.valueOf
   };
+  // The engine's own `stack` accessor on errors (ChakraCore has one per error, V8 a data
+  // property): called as a builtin, it is no user code.
+  var stackGetter = (function () { var d = getDesc(new Error("probe"), "stack"); return d && d.get; })();
+  // Objects known by their prototype (no brand check reaches them without changing them).
+  var kindsByPrototype = new NativeMap();
+  function kind(name, proto) { if (proto) apply(mapSet, kindsByPrototype, [proto, name]); }
+  kind("Map Iterator", getProto(new Map().entries()));
+  kind("Set Iterator", getProto(new Set().values()));
+  kind("String Iterator", getProto(""[Symbol.iterator]()));
+  if (typeof Intl === "object" && Intl) {
+    var intlNames = Object.getOwnPropertyNames(Intl);
+    for (var n = 0; n < intlNames.length; n++) {
+      var ctor = getDesc(Intl, intlNames[n]);
+      if (ctor && typeof ctor.value === "function" && ctor.value.prototype) kind("Intl", ctor.value.prototype);
+    }
+  }
+  if (typeof WebAssembly === "object" && WebAssembly) {
+    ["Module", "Instance", "Memory", "Table", "Global"].forEach(function (name) {
+      if (typeof WebAssembly[name] === "function") kind("WebAssembly", WebAssembly[name].prototype);
+    });
+  }
   var flagNames = ["global", "ignoreCase", "multiline", "dotAll", "unicode", "sticky", "hasIndices"];
   var regexpFlags = list();
   for (var f = 0; f < flagNames.length; f++) {
@@ -144,6 +167,15 @@
     for (var i = 0; i < intrinsics.length; i++) apply(mapSet, seen, [intrinsics[i][1], intrinsics[i][0]]);
 
     var maxMagnitude = opt("maxMagnitude"), lastIndexWhy = opt("lastIndexWhy");
+    var lostKinds = create(null), lostList = apply(strSplit, opt("lostKinds") || "", [","]);
+    for (var l = 0; l < lostList.length; l++) if (lostList[l]) lostKinds[lostList[l]] = true;
+    // An object of a kind the engine declares lost: a finding, and its internals left out
+    // on both sides (what is left of it after a restore is compared as any object).
+    function lost(path, kindName) {
+      if (!lostKinds[kindName]) return false;
+      finding("lost", path, kindName);
+      return true;
+    }
     function line(path, text) { add(lines, path + "\t" + text); }
     function finding(kind, path, why) { add(findings, "\u0001" + kind + "\t" + path + "\t" + why); }
     function checkNumber(path, value) {
@@ -189,6 +221,8 @@
     function visitObject(path, value) {
       var kind = typeof value === "function" ? functionText(value) : (isArray(value) ? "array" : "object");
       line(path, kind + ", " + integrity(value));
+      var known = apply(mapGet, kindsByPrototype, [getProto(value)]);
+      if (known !== undefined) lost(path, known);
       var view = visitInternals(path, value);
       var keys = ownKeys(value);
       for (var i = 0; i < keys.length; i++) {
@@ -208,6 +242,10 @@
           line(keyed, "accessor " + flags);
           visit(keyed + ".[[Get]]", d.get);
           visit(keyed + ".[[Set]]", d.set);
+          if (key === "stack" && stackGetter !== undefined && d.get === stackGetter && !lost(keyed, "ErrorStack")) {
+            var stack = brand(stackGetter, value);
+            if (stack) visit(keyed + ".[[Value]]", stack.value);
+          }
         }
       }
       visit(path + ".[[Prototype]]", getProto(value));
@@ -240,7 +278,7 @@
           ", " + apply(brands.typedArrayLength, value, []) + " bytes");
         visit(path + ".[[ViewedArrayBuffer]]", apply(brands.typedArrayBuffer, value, []));
         return true;
-      } else if ((found = brand(brands.dataViewBuffer, value))) {
+      } else if ((found = brand(brands.dataViewBuffer, value)) && !lost(path, "DataView")) {
         line(path + ".[[DataView]]", "at " + apply(brands.dataViewOffset, value, []) + ", " +
           apply(brands.dataViewLength, value, []) + " bytes");
         visit(path + ".[[ViewedArrayBuffer]]", found.value);

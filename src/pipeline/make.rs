@@ -171,10 +171,11 @@ pub fn make_snapshot<A: Api>(
     };
     if let Some(before) = before {
         options.step(crate::commands::guard::VERIFY_STEP);
-        let notes = match &options.restore_check {
+        let mut notes = verify::lost_notes(&before, A::fidelity());
+        notes.extend(match &options.restore_check {
             Some(check) => check(&snapshot, &before)?,
             None => check_restores::<A>(&snapshot, registry, &before)?,
-        };
+        });
         for note in notes {
             options.note(&format!("{}: {note}", A::KIND));
         }

@@ -42,6 +42,8 @@ pub struct Observed {
     pub hazards: Vec<Finding>,
     /// What the reader could not cover (a proxy that throws, a walk cut short).
     pub uncovered: Vec<Finding>,
+    /// Objects of kinds the engine declares it loses (`why` is the kind).
+    pub lost: Vec<Finding>,
 }
 
 impl Observed {
@@ -77,6 +79,10 @@ fn options(fidelity: &Fidelity, skip: &[String]) -> String {
     if !skip.is_empty() {
         options.insert("skip".into(), skip.join(",").into());
     }
+    if !fidelity.lost_kinds.is_empty() {
+        let kinds: Vec<&str> = fidelity.lost_kinds.iter().map(|(kind, _)| *kind).collect();
+        options.insert("lostKinds".into(), kinds.join(",").into());
+    }
     let (names, why) = fidelity.must_stay_extensible;
     if !names.is_empty() {
         options.insert("mustStayExtensible".into(), names.join(",").into());
@@ -103,6 +109,7 @@ fn parse(text: &str) -> Observed {
                 let finding = Finding { path: path.to_owned(), why: why.to_owned() };
                 match kind {
                     Some("hazard") => observed.hazards.push(finding),
+                    Some("lost") => observed.lost.push(finding),
                     _ => observed.uncovered.push(finding),
                 }
             }
@@ -234,6 +241,32 @@ fn difference(before: Option<&str>, after: Option<&str>) -> Difference {
     }
 }
 
+/// The declared gap of engine `A` that explains `difference`, if one does: a number that
+/// came back as another number on an engine without exact numbers.
+fn explained_by<A: Api>(difference: &Difference) -> String {
+    let number = |text: &str| text == "-0" || text.parse::<f64>().is_ok();
+    let gap = A::gaps().iter().find(|gap| gap.capability == snapshot_core::Capabilities::EXACT_NUMBERS);
+    match gap {
+        Some(gap) if number(&difference.before) && number(&difference.after) => {
+            format!("{}: {}; capability EXACT_NUMBERS is absent", A::KIND, gap.reason)
+        }
+        _ => String::new(),
+    }
+}
+
+/// A note per kind of lost object `before` found: what the engine loses, and where.
+pub fn lost_notes(before: &Observed, fidelity: &Fidelity) -> Vec<String> {
+    let mut notes = Vec::new();
+    for (kind, what) in fidelity.lost_kinds {
+        let paths: Vec<&str> = before.lost.iter().filter(|f| f.why == *kind).map(|f| f.path.as_str()).collect();
+        if let Some(first) = paths.first() {
+            let more = if paths.len() > 1 { format!(" and {} more", paths.len() - 1) } else { String::new() };
+            notes.push(format!("{what}: {first}{more}"));
+        }
+    }
+    notes
+}
+
 /// Reads the state right before capture; refuses, naming the first path, when it holds
 /// something engine `A` is known to die on.
 pub fn before_capture<A: Api>(host: &mut dyn ScriptHost) -> Result<Observed, Error> {
@@ -254,7 +287,9 @@ pub fn after_restore<A: Api>(
     let mut runtime =
         <A::Runtime as snapshot_core::Runtime>::restore(payload, natives).map_err(|e| Error::engine(A::KIND, e))?;
     let fidelity = A::fidelity();
-    let mut after = observe(&mut runtime, &Fidelity::NONE)?;
+    // The same kinds left out as before capture; no hazards to look for.
+    let reading = Fidelity { lost_kinds: fidelity.lost_kinds, ..Fidelity::NONE };
+    let mut after = observe(&mut runtime, &reading)?;
     let mut notes = Vec::new();
     if let Some(what) = fidelity.lexical_globals_become_properties {
         // Read again without them: walked first, they would also rename every path through them.
@@ -262,7 +297,7 @@ pub fn after_restore<A: Api>(
         if !new.is_empty() {
             let shown: Vec<&str> = new.iter().take(5).map(String::as_str).collect();
             notes.push(format!("{what}: {}{}", shown.join(", "), if new.len() > 5 { ", ..." } else { "" }));
-            after = observe_skipping(&mut runtime, &Fidelity::NONE, &new)?;
+            after = observe_skipping(&mut runtime, &reading, &new)?;
         }
     }
     drop(runtime);
@@ -272,7 +307,10 @@ pub fn after_restore<A: Api>(
     comparison.notes = notes;
     match comparison.difference {
         None => Ok(comparison.notes),
-        Some(difference) => Err(Error::RestoredDiffers { engine: A::KIND, difference }),
+        Some(difference) => {
+            let why = explained_by::<A>(&difference);
+            Err(Error::RestoredDiffers { engine: A::KIND, difference, why })
+        }
     }
 }
 
