@@ -249,7 +249,7 @@ impl snapshot_core::Runtime for Runtime {
     }
 
     fn restore(payload: SharedBytes, natives: &[&Native]) -> Result<Self, ChakraError> {
-        let payload = TtdPayload::decode(payload.as_slice())?;
+        let payload = TtdPayload::decode_reseeded(payload.as_slice())?;
         Runtime::inflate(&Library::open_default()?, &payload, specs(natives)?)
     }
 

@@ -88,6 +88,16 @@ impl TtdPayload {
 
     /// Decompresses and parses bytes written by [`TtdPayload::encode`].
     pub fn decode(bytes: &[u8]) -> Result<TtdPayload, ChakraError> {
+        Self::decode_and_reseed(bytes, false)
+    }
+
+    /// [`TtdPayload::decode`], then new `Math.random` seeds in the snapshot, drawn from this
+    /// process's entropy (see [`reseed_random`]): what a restore uses.
+    pub fn decode_reseeded(bytes: &[u8]) -> Result<TtdPayload, ChakraError> {
+        Self::decode_and_reseed(bytes, true)
+    }
+
+    fn decode_and_reseed(bytes: &[u8], reseed: bool) -> Result<TtdPayload, ChakraError> {
         let bad = |reason: String| ChakraError::Payload { reason };
         if bytes.len() < MAGIC.len() + 1 || &bytes[..MAGIC.len()] != MAGIC {
             return Err(bad(format!(
@@ -116,6 +126,13 @@ impl TtdPayload {
             return Err(bad(format!("decoded size exceeds the {MAX_DECODED}-byte limit")));
         }
         let layout = parse(&raw).map_err(bad)?;
+        if reseed {
+            for (name, range) in &layout {
+                if name.starts_with("snap_") && name.ends_with(".snp") {
+                    reseed_random(&mut raw[range.clone()]);
+                }
+            }
+        }
         let raw: Arc<dyn AsRef<[u8]> + Send + Sync> = Arc::new(raw);
         let files = layout
             .into_iter()
@@ -123,6 +140,82 @@ impl TtdPayload {
             .collect();
         Ok(TtdPayload { files })
     }
+}
+
+/// TTD records the script context's `Math.random` state (whether it is seeded, and the two
+/// xorshift128+ seeds) and inflates it as it was, so every process restoring one snapshot
+/// would draw the same sequence: ids and tokens derived from it would repeat across
+/// processes. The context record reads, in the snapshot's UTF-16 text, `ctxTag:!N,
+/// boolVal:true, u64Val:SEED0, u64Val:SEED1,`: both seeds are overwritten in place with
+/// random numbers of the same number of digits, so the file keeps its length. An unseeded
+/// context (`boolVal:false`, the setup never called Math.random) is left alone: the engine
+/// seeds it itself. Returns whether it reseeded.
+pub fn reseed_random(snap: &mut [u8]) -> bool {
+    let Some(at) = find_utf16(snap, "ctxTag:!", 0) else { return false };
+    let Some(seeded) = find_utf16(snap, ", boolVal:true, u64Val:", at) else { return false };
+    // The flag belongs to this record only if no other field came between.
+    if snap[at..seeded].chunks(2).any(|c| c == [b',', 0]) {
+        return false;
+    }
+    let first = seeded + utf16_len(", boolVal:true, u64Val:");
+    let Some(first_end) = digits_end(snap, first) else { return false };
+    let Some(second) = starts_with_utf16(snap, first_end, ", u64Val:") else { return false };
+    let Some(second_end) = digits_end(snap, second) else { return false };
+    write_random_digits(&mut snap[first..first_end]);
+    write_random_digits(&mut snap[second..second_end]);
+    true
+}
+
+fn utf16_len(text: &str) -> usize {
+    text.len() * 2
+}
+
+fn utf16(text: &str) -> Vec<u8> {
+    text.encode_utf16().flat_map(u16::to_le_bytes).collect()
+}
+
+/// Where `text` (ASCII) starts in the UTF-16LE `bytes`, at an even offset from `from` on.
+fn find_utf16(bytes: &[u8], text: &str, from: usize) -> Option<usize> {
+    let needle = utf16(text);
+    (from..bytes.len().saturating_sub(needle.len() - 1)).step_by(2).find(|&i| bytes[i..].starts_with(&needle))
+}
+
+/// The offset after `text` when `bytes` has it at `at`.
+fn starts_with_utf16(bytes: &[u8], at: usize, text: &str) -> Option<usize> {
+    bytes.get(at..)?.starts_with(&utf16(text)).then(|| at + utf16_len(text))
+}
+
+/// The end of the run of 1 to 20 decimal digits (UTF-16LE) starting at `at`.
+fn digits_end(bytes: &[u8], at: usize) -> Option<usize> {
+    let mut end = at;
+    while end + 1 < bytes.len() && bytes[end].is_ascii_digit() && bytes[end + 1] == 0 {
+        end += 2;
+    }
+    let digits = (end - at) / 2;
+    (1..=20).contains(&digits).then_some(end)
+}
+
+/// Overwrites a run of UTF-16LE digits with a random non-zero number of as many digits that
+/// fits in 64 bits.
+fn write_random_digits(run: &mut [u8]) {
+    let digits = (run.len() / 2) as u32;
+    let low = 10u64.pow(digits - 1);
+    let high = if digits == 20 { u64::MAX } else { 10u64.pow(digits) - 1 };
+    let value = low + random_u64() % (high - low + 1).max(1);
+    for (slot, digit) in run.chunks_mut(2).zip(value.to_string().bytes()) {
+        slot[0] = digit;
+    }
+}
+
+/// 64 random bits from the process's entropy (the standard library's hash keys are drawn
+/// from the OS for each `RandomState`).
+fn random_u64() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher.write_u64(
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos() as u64),
+    );
+    hasher.finish()
 }
 
 /// How much to reserve for a frame of `frame_len` bytes whose header claims `claimed` bytes
@@ -171,6 +264,33 @@ fn parse(raw: &[u8]) -> Result<Vec<(String, Range<usize>)>, String> {
         return Err("expected a file named ttdlog.log (the TTD log), found none".into());
     }
     Ok(files)
+}
+
+#[cfg(test)]
+mod reseed_tests {
+    use super::*;
+
+    #[test]
+    fn seeds_are_replaced_in_place_and_only_when_seeded() {
+        let text = "{ctxTag:!1399567266816, boolVal:true, u64Val:9008892254146486936, u64Val:17461007757929800537, ctxUri:@0\"\"}";
+        let mut bytes = utf16(text);
+        let before = bytes.clone();
+        assert!(reseed_random(&mut bytes));
+        assert_eq!(bytes.len(), before.len());
+        let after =
+            String::from_utf16(&bytes.chunks(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect::<Vec<_>>()).unwrap();
+        let seeds: Vec<&str> = after.split("u64Val:").skip(1).map(|s| s.split(',').next().unwrap()).collect();
+        assert_eq!(seeds.len(), 2);
+        assert_ne!(seeds[0], "9008892254146486936");
+        assert_ne!(seeds[1], "17461007757929800537");
+        assert_eq!((seeds[0].len(), seeds[1].len()), (19, 20));
+        assert!(seeds.iter().all(|s| s.parse::<u64>().is_ok_and(|v| v != 0)), "{seeds:?}");
+        assert!(after.ends_with(", ctxUri:@0\"\"}"), "{after}");
+        let mut unseeded = utf16("{ctxTag:!1, boolVal:false, u64Val:0, u64Val:0, ctxUri:@0\"\"}");
+        let copy = unseeded.clone();
+        assert!(!reseed_random(&mut unseeded));
+        assert_eq!(unseeded, copy);
+    }
 }
 
 #[cfg(test)]

@@ -1579,6 +1579,12 @@ int v8__Isolate__NewFromSnapshot(const uint8_t* blob, size_t blob_len, uint32_t 
   bool ok = true;
   {
     v8::Isolate::Scope iscope(isolate);
+    if (blob != nullptr) {
+      // A Date keeps the local-time fields it computed in the process that made the snapshot
+      // (its time zone), valid while its cache stamp matches the isolate's. A new stamp and
+      // this process's time zone make every restored Date compute them again, as fresh.
+      isolate->DateTimeConfigurationChangeNotification(v8::Isolate::TimeZoneDetection::kRedetect);
+    }
     v8::HandleScope hs(isolate);
     v8::Local<v8::Context> ctx = NewContext(isolate);
     v8::Context::Scope cscope(ctx);
