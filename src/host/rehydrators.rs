@@ -5,7 +5,9 @@
 //!   heap; their due times are rebased on the new process's clock, order kept);
 //! * `stdio.Streams`: what stdout and stderr were at capture (they are re-detected when used);
 //! * `fs.FileHandle`: open files, per the [`FilePolicy`];
-//! * `modules.Cache`: each cached module's file hash, checked per the [`ModulePolicy`].
+//! * `modules.Cache`: each cached module's file hash, checked per the [`ModulePolicy`];
+//! * `process.Environment`: `process.env` and `process.argv` refilled from the restoring
+//!   process, with the setup's own writes to `process.env` applied again.
 
 use std::io::Seek;
 use std::sync::Arc;
@@ -22,7 +24,37 @@ pub fn all(state: &Arc<HostState>) -> Rehydrators<DynScriptHost> {
     all.add(Files(state.clone())).expect("distinct ids");
     all.add(Modules(state.module_policy)).expect("distinct ids");
     all.add(Timers).expect("distinct ids");
+    all.add(Environment).expect("distinct ids");
     all
+}
+
+/// `process.env` and `process.argv`: one object and one array for the runtime's life, so a
+/// reference a setup keeps stays live. Before capture: what the setup wrote into
+/// `process.env` (name, value or `None` when deleted), against the making process's
+/// environment. After restore: both refilled from the restoring process, then those writes
+/// applied again, as a fresh run of the setup in this process would leave them.
+struct Environment;
+
+impl Rehydrator<DynScriptHost> for Environment {
+    type Record = (String, Option<String>);
+
+    fn id(&self) -> StableId {
+        stable_id!("process.Environment")
+    }
+
+    fn before_snapshot(&mut self, host: &mut DynScriptHost) -> Result<Vec<(String, Option<String>)>, RehydrateError> {
+        let writes = script(host, self.id(), "__polysnap_runtime.environment.writes()")?;
+        json(self.id(), writes)
+    }
+
+    fn after_restore(
+        &mut self,
+        host: &mut DynScriptHost,
+        records: Vec<(String, Option<String>)>,
+    ) -> Result<(), RehydrateError> {
+        let writes = serde_json::to_string(&records).expect("strings serialize");
+        script(host, self.id(), &format!("__polysnap_runtime.environment.refresh({writes})")).map(drop)
+    }
 }
 
 fn script(host: &mut DynScriptHost, id: StableId, source: &str) -> Result<HostValue, RehydrateError> {

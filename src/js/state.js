@@ -221,7 +221,9 @@
     function visitObject(path, value) {
       var kind = typeof value === "function" ? functionText(value) : (isArray(value) ? "array" : "object");
       line(path, kind + ", " + integrity(value));
-      var known = apply(mapGet, kindsByPrototype, [getProto(value)]);
+      // Instances are objects, never functions (ChakraCore's WebAssembly.Module constructor
+      // inherits from its own prototype).
+      var known = typeof value === "function" ? undefined : apply(mapGet, kindsByPrototype, [getProto(value)]);
       if (known !== undefined) lost(path, known);
       var view = visitInternals(path, value);
       var keys = ownKeys(value);
