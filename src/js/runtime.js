@@ -19,7 +19,7 @@
   var NewError = Error, resolved = Promise.resolve(), then = Promise.prototype.then, finite = isFinite;
   function uncurry(f) { return function (self) { var args = []; for (var i = 1; i < arguments.length; i++) args[i - 1] = arguments[i]; return apply(f, self, args); }; }
   var slice = uncurry(Array.prototype.slice), splice = uncurry(Array.prototype.splice), map = uncurry(Array.prototype.map);
-  var forEach = uncurry(Array.prototype.forEach), join = uncurry(Array.prototype.join), push = uncurry(Array.prototype.push);
+  var forEach = uncurry(Array.prototype.forEach), joinArray = uncurry(Array.prototype.join), push = uncurry(Array.prototype.push);
   var pop = uncurry(Array.prototype.pop), shift = uncurry(Array.prototype.shift), sort = uncurry(Array.prototype.sort);
   var strSlice = uncurry(String.prototype.slice), split = uncurry(String.prototype.split);
   var lastIndexOf = uncurry(String.prototype.lastIndexOf), charAt = uncurry(String.prototype.charAt);
@@ -39,7 +39,7 @@
       }
       return out + "\"";
     }
-    if (isArray(value)) return "[" + join(map(value, json), ",") + "]";
+    if (isArray(value)) return "[" + joinArray(map(value, json), ",") + "]";
     return "null";
   }
 
@@ -61,12 +61,12 @@
     if (typeof value === "function") return "[Function: " + (value.name || "anonymous") + "]";
     if (value instanceof NewError) return value.stack || toText(value);
     if ((depth || 0) > 2) return isArray(value) ? "[Array]" : "[Object]";
-    if (isArray(value)) return "[ " + join(map(value, function (v) { return inspect(v, (depth || 0) + 1); }), ", ") + " ]";
+    if (isArray(value)) return "[ " + joinArray(map(value, function (v) { return inspect(v, (depth || 0) + 1); }), ", ") + " ]";
     var keys = keysOf(value);
     if (keys.length === 0) return "{}";
-    return "{ " + join(map(keys, function (k) { return k + ": " + inspect(value[k], (depth || 0) + 1); }), ", ") + " }";
+    return "{ " + joinArray(map(keys, function (k) { return k + ": " + inspect(value[k], (depth || 0) + 1); }), ", ") + " }";
   }
-  function format(args) { return join(map(args, function (a) { return inspect(a, 0); }), " ") + "\n"; }
+  function format(args) { return joinArray(map(args, function (a) { return inspect(a, 0); }), " ") + "\n"; }
   var console = {
     log: function () { write(1, format(arguments)); },
     info: function () { write(1, format(arguments)); },
@@ -208,10 +208,10 @@
   var builtins = { fs: fs };
   var cache = create(null);
   function dirname(path) { var i = lastIndexOf(path, "/"); return i <= 0 ? "/" : strSlice(path, 0, i); }
-  function join(base, rel) {
+  function joinPath(base, rel) {
     var parts = split(charAt(rel, 0) === "/" ? rel : base + "/" + rel, "/"), out = [];
     forEach(parts, function (p) { if (p === "..") pop(out); else if (p && p !== ".") push(out, p); });
-    return "/" + join(out, "/");
+    return "/" + joinArray(out, "/");
   }
   function isFile(path) { var s = N["fs.stat"](path); return s !== null && s.isFile; }
   function asFile(path) {
@@ -219,17 +219,17 @@
     for (var i = 0; i < candidates.length; i++) if (isFile(candidates[i])) return candidates[i];
     if (isFile(path + "/package.json")) {
       var main = parseJson(text(N["fs.readFile"](path + "/package.json", null))).main;
-      if (main) { var m = asFile(join(path, main)); if (m) return m; }
+      if (main) { var m = asFile(joinPath(path, main)); if (m) return m; }
     }
     return isFile(path + "/index.js") ? path + "/index.js" : null;
   }
   function resolve(request, fromDir) {
     if (charAt(request, 0) === "/" || strSlice(request, 0, 2) === "./" || strSlice(request, 0, 3) === "../") {
-      var found = asFile(join(fromDir, request));
+      var found = asFile(joinPath(fromDir, request));
       if (found) return found;
     } else {
       for (var dir = fromDir; ; dir = dirname(dir)) {
-        var hit = asFile(join(dir, "node_modules/" + request));
+        var hit = asFile(joinPath(dir, "node_modules/" + request));
         if (hit) return hit;
         if (dir === "/") break;
       }

@@ -6,7 +6,8 @@ use anyhow::Result;
 
 use crate::{cmd, setup, workloads};
 
-/// Sets up the engines, then runs the whole suite, clippy and the docs; stops at the first failure.
+/// Sets up the engines, then runs the whole suite, clippy, the docs, the fuzz targets, the
+/// differential battery and the npm corpus; stops at the first failure.
 pub fn run(workspace: &Path) -> Result<()> {
     let engines = setup::run(workspace)?;
     let typescript = workloads::typescript(workspace)?;
@@ -40,6 +41,10 @@ pub fn run(workspace: &Path) -> Result<()> {
         &[none, &[("RUSTDOCFLAGS", "-D warnings")]].concat(),
     )?;
     crate::fuzz::run(workspace, 30)?;
+    // Code nobody here wrote: the differential battery, then the real-library corpus (each
+    // writes its table to docs/).
+    crate::battery::run(workspace, None)?;
+    crate::corpus::run(workspace, &[])?;
     eprintln!("xtask test: every step passed");
     Ok(())
 }
