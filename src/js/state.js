@@ -11,7 +11,8 @@
 // `toString` of user code: accessors are reported as their functions, and internal state is
 // read through the builtins' own brand-checking accessors. It cannot see into closures,
 // promise states or proxies' targets (a proxy is read through its traps); what it could not
-// read is reported as such, never thrown.
+// read is reported as such, never thrown. Internal slots are read for objects that inherit
+// from the builtin's prototype (a Map whose prototype was set to null is read as an object).
 //
 // The builtins present at install have fixed names (`%Array.prototype%`), whatever path
 // reaches them first, so that an engine that adds a builtin after restore adds it at a path
@@ -106,11 +107,32 @@
     if (typeof fn !== "function") return undefined;
     try { return { value: apply(fn, value, []) }; } catch (e) { return undefined; }
   }
+  // `charCodeAt(text, i)` without a lookup or an arguments array per call (hot: hashing).
+  var charCode = Function.prototype.bind.call(Function.prototype.call, String.prototype.charCodeAt);
+  // The builtin prototypes whose instances have internal slots the reader shows, so that
+  // only an object inheriting from one of them is brand-checked (a thrown brand check per
+  // object would cost more than the rest of the walk).
+  var families = new NativeMap();
+  function family(name, proto) { if (proto) apply(mapSet, families, [proto, name]); }
+  family("Map", mapProto); family("Set", setProto); family("Date", Date.prototype);
+  family("RegExp", RegExp.prototype); family("ArrayBuffer", ArrayBuffer.prototype);
+  family("TypedArray", typedArrayProto); family("DataView", dataViewProto);
+  family("Number", Number.prototype); family("String", String.prototype);
+  family("Boolean", Boolean.prototype); family("Symbol", Symbol.prototype);
+  function familyOf(value) {
+    var proto = getProto(value);
+    for (var depth = 0; proto !== null && depth < 32; depth++) {
+      var name = apply(mapGet, families, [proto]);
+      if (name !== undefined) return name;
+      proto = getProto(proto);
+    }
+    return undefined;
+  }
   function hex(n, width) { return apply(strSlice, "0000000" + apply(numberToString, n, [16]), [-width]); }
   function hash(text) {
     var h1 = 0xdeadbeef, h2 = 0x41c6ce57;
     for (var i = 0; i < text.length; i++) {
-      var c = apply(charCodeAt, text, [i]);
+      var c = charCode(text, i);
       h1 = imul(h1 ^ c, 2654435761);
       h2 = imul(h2 ^ c, 1597334677);
     }
@@ -154,7 +176,10 @@
     var source;
     try { source = apply(fnToString, fn, []); } catch (e) { return "function, source unreadable"; }
     if (source.length <= 120) return "function " + string(source);
-    return "function of " + source.length + " chars, hash " + hash(source) + ": " + string(apply(strSlice, source, [0, 60]));
+    // Nested functions repeat their outer function's text: its ends and length stand for it.
+    var sample = source.length <= 2048 ? source
+      : apply(strSlice, source, [0, 1024]) + apply(strSlice, source, [source.length - 1024]);
+    return "function of " + source.length + " chars, hash " + hash(sample) + ": " + string(apply(strSlice, source, [0, 60]));
   }
 
   // options: { skip: "name,name" (globals left out), limit, maxMagnitude, maxMagnitudeWhy,
@@ -255,43 +280,44 @@
     // Internal slots, read through the builtins; true for typed arrays (their index keys
     // are covered by the buffer's bytes).
     function visitInternals(path, value) {
-      var found;
-      if ((found = brand(brands.mapSize, value))) {
+      var found, kind = familyOf(value);
+      if (kind === undefined) return false;
+      if (kind === "Map" && (found = brand(brands.mapSize, value))) {
         var m = 0;
         line(path + ".[[MapData]]", "size " + found.value);
         apply(mapForEach, value, [function (v, k) {
           visit(path + ".[[MapData]][" + m + "].key", k);
           visit(path + ".[[MapData]][" + m++ + "].value", v);
         }]);
-      } else if ((found = brand(brands.setSize, value))) {
+      } else if (kind === "Set" && (found = brand(brands.setSize, value))) {
         var n = 0;
         line(path + ".[[SetData]]", "size " + found.value);
         apply(setForEach, value, [function (v) { visit(path + ".[[SetData]][" + n++ + "]", v); }]);
-      } else if ((found = brand(brands.dateTime, value))) {
+      } else if (kind === "Date" && (found = brand(brands.dateTime, value))) {
         line(path + ".[[DateValue]]", number(found.value));
-      } else if ((found = brand(brands.regexpSource, value))) {
+      } else if (kind === "RegExp" && (found = brand(brands.regexpSource, value))) {
         var flags = "";
         for (var i = 0; i < regexpFlags.length; i++) if (apply(regexpFlags[i][1], value, [])) flags += " " + regexpFlags[i][0];
         line(path + ".[[RegExpMatcher]]", string(found.value) + flags);
-      } else if ((found = brand(brands.bufferLength, value))) {
+      } else if (kind === "ArrayBuffer" && (found = brand(brands.bufferLength, value))) {
         line(path + ".[[ArrayBufferData]]", bytes(value, found.value));
-      } else if ((found = brand(brands.typedArrayTag, value)) && found.value !== undefined) {
+      } else if (kind === "TypedArray" && (found = brand(brands.typedArrayTag, value)) && found.value !== undefined) {
         line(path + ".[[TypedArray]]", found.value + " at " + apply(brands.typedArrayOffset, value, []) +
           ", " + apply(brands.typedArrayLength, value, []) + " bytes");
         visit(path + ".[[ViewedArrayBuffer]]", apply(brands.typedArrayBuffer, value, []));
         return true;
-      } else if ((found = brand(brands.dataViewBuffer, value)) && !lost(path, "DataView")) {
+      } else if (kind === "DataView" && (found = brand(brands.dataViewBuffer, value)) && !lost(path, "DataView")) {
         line(path + ".[[DataView]]", "at " + apply(brands.dataViewOffset, value, []) + ", " +
           apply(brands.dataViewLength, value, []) + " bytes");
         visit(path + ".[[ViewedArrayBuffer]]", found.value);
-      } else if ((found = brand(brands.numberValue, value))) {
+      } else if (kind === "Number" && (found = brand(brands.numberValue, value))) {
         checkNumber(path + ".[[NumberData]]", found.value);
         line(path + ".[[NumberData]]", number(found.value));
-      } else if ((found = brand(brands.stringValue, value))) {
+      } else if (kind === "String" && (found = brand(brands.stringValue, value))) {
         line(path + ".[[StringData]]", string(found.value));
-      } else if ((found = brand(brands.booleanValue, value))) {
+      } else if (kind === "Boolean" && (found = brand(brands.booleanValue, value))) {
         line(path + ".[[BooleanData]]", "" + found.value);
-      } else if ((found = brand(brands.symbolValue, value))) {
+      } else if (kind === "Symbol" && (found = brand(brands.symbolValue, value))) {
         line(path + ".[[SymbolData]]", apply(symbolToString, found.value, []));
       }
       return false;
