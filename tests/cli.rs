@@ -349,3 +349,80 @@ fn an_engine_that_ends_the_making_process_is_an_error_not_a_crash() {
         assert_eq!(left, vec![std::ffi::OsString::from("setup.js")], "{engine}: only the setup is left");
     }
 }
+
+/// `make` checks what it writes: known engine hazards refused by path before capture, a
+/// restore that differs from what was captured refused naming the path and both values,
+/// declared losses written with a note, a setup that exits refused with its own message.
+#[test]
+fn make_refuses_by_path_what_would_not_restore_and_notes_declared_losses() {
+    let dir = tempfile::tempdir().unwrap();
+    let refused = |engine: &str, script: &str, expected: &[&str]| {
+        write(dir.path(), "setup.js", script);
+        let made = polysnap(dir.path(), &["make", "--engine", engine, "-o", "out.psnap", "setup.js"]);
+        let err = stderr(&made);
+        assert_eq!(made.status.code(), Some(2), "{engine}: {script}: {err}");
+        for text in expected {
+            assert!(err.contains(text), "{engine}: {script}: expected `{text}` in: {err}");
+        }
+        assert!(!dir.path().join("out.psnap").exists(), "{engine}: {script}: nothing is written");
+    };
+    for engine in engines() {
+        refused(engine, "var x = 1; process.exit(3);", &["the setup called process.exit(3)", "nothing was written"]);
+        match engine {
+            "v8" => {
+                refused(
+                    engine,
+                    "Object.freeze(globalThis);",
+                    &["v8 cannot snapshot this heap: globalThis:", "AddDataProperty"],
+                );
+                refused(engine, "Object.seal(Array.prototype);", &["%Array.prototype%:", "adds builtins"]);
+                // A polyfill the restored context would replace: the path and both values.
+                refused(
+                    engine,
+                    "Object.defineProperty(Array.prototype, 'at', { value: function at(i) { return 'mine'; }, writable: true, configurable: true });",
+                    &["does not restore to the state it captured: %Array.prototype%.at", "return 'mine'"],
+                );
+            }
+            _ => {
+                refused(
+                    engine,
+                    "var limits = [1, 2, 1e31];",
+                    &["globalThis.limits[2]:", "magnitude >= 1e30", "EXACT_NUMBERS"],
+                );
+                refused(
+                    engine,
+                    "var tiny = { x: 2e-300 };",
+                    &["globalThis.tiny.x is 2e-300 at capture and", "EXACT_NUMBERS"],
+                );
+                refused(engine, "var re = /a/g; re.lastIndex = 'x';", &["globalThis.re.lastIndex:", "not a number"]);
+                refused(
+                    engine,
+                    "Object.preventExtensions(Array.prototype);",
+                    &["%Array.prototype%:", "non-extensible"],
+                );
+                // A RegExp whose prototype was removed escapes the scan: its restore dies in
+                // the checking process, and make says so with the engine's own words.
+                refused(
+                    engine,
+                    "var re = /a/g; re.lastIndex = 'x'; Object.setPrototypeOf(re, null);",
+                    &[
+                        "a restore of the chakra snapshot just made ended the process",
+                        "SIGABRT",
+                        "The engine said: TTD assert failed",
+                    ],
+                );
+                write(
+                    dir.path(),
+                    "lexical.js",
+                    "const limit = 5; class Account {} var it = new Map([[1, 2]]).entries(); it.next();",
+                );
+                let made = polysnap(dir.path(), &["make", "--engine", engine, "-o", "lexical.psnap", "lexical.js"]);
+                let err = stderr(&made);
+                assert_eq!(made.status.code(), Some(0), "{err}");
+                assert!(err.contains("note: chakra: ChakraCore's TTD brings top-level let, const and class"), "{err}");
+                assert!(err.contains("limit, Account") || err.contains("Account, limit"), "{err}");
+                assert!(err.contains("capability LIVE_ITERATORS is absent): globalThis.it"), "{err}");
+            }
+        }
+    }
+}

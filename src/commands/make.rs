@@ -80,7 +80,14 @@ pub fn make(args: &MakeArgs) -> Result<u64, Failure> {
     });
     let snapshot = snapshot.map_err(|e| {
         spinner.finish_and_clear();
-        Failure::from_error(e, &host)
+        match Failure::from_error(e, &host) {
+            Failure::Exit(code) => Failure::Unusable(format!(
+                "the setup called process.exit({code}) while the snapshot was being made: a setup must run to its \
+                 end for its heap to be captured, so nothing was written. Exit from main() instead \
+                 (snapshot.setMain), or only when !snapshot.isBuilding()"
+            )),
+            other => other,
+        }
     })?;
     spinner.set_message(format!("writing {}", args.output.display()));
     let written = write_snapshot(&args.output, &snapshot).map_err(|e| Failure::Unusable(e.to_string()));

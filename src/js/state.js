@@ -262,9 +262,6 @@
         if (own(d, "value")) {
           line(keyed, "data " + flags + (d.writable ? "w" : "-"));
           visit(keyed, d.value);
-          if (key === "lastIndex" && lastIndexWhy && typeof d.value !== "number" && brand(brands.regexpSource, value)) {
-            finding("hazard", keyed, lastIndexWhy);
-          }
         } else {
           line(keyed, "accessor " + flags);
           visit(keyed + ".[[Get]]", d.get);
@@ -295,10 +292,16 @@
         apply(setForEach, value, [function (v) { visit(path + ".[[SetData]][" + n++ + "]", v); }]);
       } else if (kind === "Date" && (found = brand(brands.dateTime, value))) {
         line(path + ".[[DateValue]]", number(found.value));
-      } else if (kind === "RegExp" && (found = brand(brands.regexpSource, value))) {
+      } else if (kind === "RegExp" && (found = regexpSource(value))) {
         var flags = "";
         for (var i = 0; i < regexpFlags.length; i++) if (apply(regexpFlags[i][1], value, [])) flags += " " + regexpFlags[i][0];
         line(path + ".[[RegExpMatcher]]", string(found.value) + flags);
+        // Not every engine lists lastIndex among a RegExp's own keys (ChakraCore does not).
+        var lastIndex = getDesc(value, "lastIndex");
+        if (lastIndex && own(lastIndex, "value")) {
+          visit(path + ".[[LastIndex]]", lastIndex.value);
+          if (lastIndexWhy && typeof lastIndex.value !== "number") finding("hazard", path + ".lastIndex", lastIndexWhy);
+        }
       } else if (kind === "ArrayBuffer" && (found = brand(brands.bufferLength, value))) {
         line(path + ".[[ArrayBufferData]]", bytes(value, found.value));
       } else if (kind === "TypedArray" && (found = brand(brands.typedArrayTag, value)) && found.value !== undefined) {
@@ -321,6 +324,14 @@
         line(path + ".[[SymbolData]]", apply(symbolToString, found.value, []));
       }
       return false;
+    }
+    // A RegExp's source through the prototype's brand-checking getter (ES2015), or, where
+    // the engine keeps `source` as an own data property of each RegExp (ChakraCore 1.11),
+    // that property (its own keys are compared anyway).
+    function regexpSource(value) {
+      if (typeof brands.regexpSource === "function") return brand(brands.regexpSource, value);
+      var d = getDesc(value, "source");
+      return d && own(d, "value") && typeof d.value === "string" ? { value: d.value } : undefined;
     }
     function bytes(buffer, length) {
       var view, out = list();

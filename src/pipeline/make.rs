@@ -172,6 +172,7 @@ pub fn make_snapshot<A: Api>(
     if let Some(before) = before {
         options.step(crate::commands::guard::VERIFY_STEP);
         let mut notes = verify::lost_notes(&before, A::fidelity());
+        notes.extend(before.uncovered.iter().map(|u| format!("not checked: {}: {}", u.path, u.why)));
         notes.extend(match &options.restore_check {
             Some(check) => check(&snapshot, &before)?,
             None => check_restores::<A>(&snapshot, registry, &before)?,
