@@ -137,14 +137,40 @@ impl ScriptHost for SnapshotBuilder {
     }
 }
 
+/// V8 10.2 sets `Error.stackTraceLimit` back to 10 in every context it restores, whatever
+/// the setup made it. Installed in a builder before any setup: keeps the intrinsic `Error`
+/// and, when the setup ends, its `stackTraceLimit` descriptor; a restore puts it back.
+const ERROR_LIMIT_INSTALL: &str = r#"(function (g, E, describe, define) {
+  var kept;
+  define(g, '__polysnap_v8_error_limit', { value: {
+    keep: function () { kept = describe(E, 'stackTraceLimit'); },
+    put: function () { if (kept) { try { define(E, 'stackTraceLimit', kept); } catch (e) {} } }
+  } });
+})(this, Error, Object.getOwnPropertyDescriptor, Object.defineProperty)"#;
+
+/// Run when the setup has ended (see [`ERROR_LIMIT_INSTALL`]).
+const ERROR_LIMIT_KEEP: &str = "__polysnap_v8_error_limit.keep()";
+
+/// Run in a restored context (see [`ERROR_LIMIT_INSTALL`]); nothing in a snapshot made
+/// without it.
+const ERROR_LIMIT_PUT: &str =
+    "typeof __polysnap_v8_error_limit === 'object' && (__polysnap_v8_error_limit.put(), true)";
+
 impl snapshot_core::Builder for SnapshotBuilder {
     type A = V8;
 
     fn new(natives: &[&Native]) -> Result<Self, V8Error> {
-        SnapshotBuilder::new(specs(natives)?)
+        let mut builder = SnapshotBuilder::new(specs(natives)?)?;
+        builder.run_script("polysnap:v8-error-limit.js", ERROR_LIMIT_INSTALL)?;
+        Ok(builder)
     }
 
-    fn capture(self, options: &CaptureOptions) -> Result<Captured, V8Error> {
+    fn finish_setup(&mut self) -> Result<(), ScriptError> {
+        SnapshotBuilder::run_script(self, "polysnap:v8-error-limit", ERROR_LIMIT_KEEP).map(drop).map_err(script_error)
+    }
+
+    fn capture(mut self, options: &CaptureOptions) -> Result<Captured, V8Error> {
+        self.run_script("polysnap:v8-error-limit", ERROR_LIMIT_KEEP)?;
         let contexts = self.context_names().to_vec();
         let (payload, warm_code) = match &options.warmup {
             Some((name, source)) => (self.build_warm(name, source)?, true),
@@ -200,7 +226,9 @@ impl snapshot_core::Runtime for Runtime {
         // container whose checksums were recomputed over damaged bytes would otherwise reach
         // V8, whose own checksum is off and whose deserializer would crash on them
         // (tests/refusals.rs).
-        Runtime::from_blob(SnapshotBytes::from_owner(Arc::new(payload)), specs(natives)?)
+        let mut runtime = Runtime::from_blob(SnapshotBytes::from_owner(Arc::new(payload)), specs(natives)?)?;
+        runtime.run_script("polysnap:v8-error-limit", ERROR_LIMIT_PUT)?;
+        Ok(runtime)
     }
 
     fn enter_context(&mut self, name: Option<&str>) -> Result<(), ScriptError> {
