@@ -166,6 +166,11 @@ const FIDELITY: Fidelity = Fidelity {
         "ChakraCore's TTD cannot restore a RegExp whose lastIndex is not a number (the restore dies: \"The key is \
          not here\"); set lastIndex to a number before capture",
     ),
+    functions_in_with_blocks: Some(
+        "this `with` block creates functions, and ChakraCore's TTD ends the process when it captures a function \
+         created inside a `with` block that is still alive (polysnap cannot tell before capture whether one is, so \
+         it refuses every `with` that creates one); create the functions outside the `with`",
+    ),
 };
 
 fn specs(natives: &[&Native]) -> Result<Vec<NativeSpec>, ChakraError> {

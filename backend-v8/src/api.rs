@@ -107,6 +107,7 @@ const FIDELITY: Fidelity = Fidelity {
     ),
     max_number_magnitude: None,
     last_index_must_be_number: None,
+    functions_in_with_blocks: None,
 };
 
 fn specs(natives: &[&Native]) -> Result<Vec<NativeSpec>, V8Error> {

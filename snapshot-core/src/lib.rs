@@ -14,6 +14,7 @@ pub mod id;
 pub mod identity;
 pub mod registry;
 pub mod rehydrate;
+pub mod scan;
 pub mod value;
 
 pub use backend::{

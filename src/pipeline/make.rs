@@ -107,6 +107,7 @@ pub fn make_snapshot<A: Api>(
     if options.strategy == Strategy::CodeCache {
         return crate::pipeline::code_cache::make_code_cache::<A>(registry, rehydrators, scripts, options);
     }
+    refuse_with_blocks::<A>(scripts)?;
     let engine_error = |e| Error::engine(A::KIND, e);
     let engine = A::engine_build().map_err(engine_error)?;
     let natives: Vec<&Native> = registry.natives().iter().collect();
@@ -195,6 +196,19 @@ fn check_restores<A: Api>(
     let file = crate::SnapshotFile::from_bytes("(the snapshot being made)".into(), bytes)?;
     let natives = crate::pipeline::restore::heap_natives(&file, registry)?;
     verify::after_restore::<A>(file.payload(), &natives, before)
+}
+
+/// Refuses, before anything runs, setup scripts with a construct engine `A` cannot capture
+/// (ChakraCore: a `with` block that creates functions), naming the script and line.
+fn refuse_with_blocks<A: Api>(scripts: &[Script]) -> Result<(), Error> {
+    let Some(reason) = A::fidelity().functions_in_with_blocks else { return Ok(()) };
+    for script in scripts {
+        if let Some(line) = snapshot_core::scan::functions_in_with_blocks(&script.source).first() {
+            let path = format!("{}:{line}", script.name);
+            return Err(Error::Refused { engine: A::KIND, path, reason: reason.to_owned() });
+        }
+    }
+    Ok(())
 }
 
 /// The names of the identities and of the rehydrators that wrote records, where known.

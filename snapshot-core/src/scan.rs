@@ -1,0 +1,191 @@
+//! A light scan of JavaScript source text for constructs an engine cannot capture, found
+//! before the engine is asked to (ChakraCore's TTD ends the process on a live function
+//! created inside a `with` block). It skips comments, strings, template literals and regular
+//! expression literals well enough to find keywords; it is no parser.
+
+/// A `with` statement whose body creates a function: the line of the `with` (1-based).
+pub fn functions_in_with_blocks(source: &str) -> Vec<usize> {
+    let tokens = tokens(source);
+    let mut found = Vec::new();
+    for (i, token) in tokens.iter().enumerate() {
+        let after_dot = i > 0 && tokens[i - 1].text == ".";
+        if token.text != "with" || after_dot || tokens.get(i + 1).is_none_or(|t| t.text != "(") {
+            continue;
+        }
+        let Some(head_end) = matching(&tokens, i + 1, "(", ")") else { continue };
+        let body = match tokens.get(head_end + 1) {
+            Some(t) if t.text == "{" => match matching(&tokens, head_end + 1, "{", "}") {
+                Some(end) => &tokens[head_end + 1..=end],
+                None => &tokens[head_end + 1..],
+            },
+            Some(_) => {
+                let end = tokens[head_end + 1..]
+                    .iter()
+                    .position(|t| t.text == ";")
+                    .map_or(tokens.len(), |p| head_end + 1 + p);
+                &tokens[head_end + 1..end]
+            }
+            None => continue,
+        };
+        if body.iter().any(|t| t.text == "function" || t.text == "=>" || t.text == "class") {
+            found.push(token.line);
+        }
+    }
+    found
+}
+
+/// A token: an identifier or keyword, or one punctuation mark (`=>` is one), with its line.
+#[derive(Debug, PartialEq)]
+struct Token<'a> {
+    text: &'a str,
+    line: usize,
+}
+
+fn matching(tokens: &[Token<'_>], open_at: usize, open: &str, close: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, token) in tokens.iter().enumerate().skip(open_at) {
+        if token.text == open {
+            depth += 1;
+        } else if token.text == close {
+            depth -= 1;
+            if depth == 0 {
+                return Some(i);
+            }
+        }
+    }
+    None
+}
+
+fn tokens(source: &str) -> Vec<Token<'_>> {
+    let bytes = source.as_bytes();
+    let mut out: Vec<Token<'_>> = Vec::new();
+    let (mut i, mut line) = (0usize, 1usize);
+    while i < bytes.len() {
+        let c = bytes[i];
+        match c {
+            b'\n' => {
+                line += 1;
+                i += 1;
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i < bytes.len() && !(bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/')) {
+                    line += usize::from(bytes[i] == b'\n');
+                    i += 1;
+                }
+                i += 2;
+            }
+            b'\'' | b'"' | b'`' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != c {
+                    line += usize::from(bytes[i] == b'\n');
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'/' if regex_may_start(out.last()) => {
+                i += 1;
+                let mut in_class = false;
+                while i < bytes.len() && bytes[i] != b'\n' && (in_class || bytes[i] != b'/') {
+                    match bytes[i] {
+                        b'[' => in_class = true,
+                        b']' => in_class = false,
+                        b'\\' => i += 1,
+                        _ => {}
+                    }
+                    i += 1;
+                }
+                i += 1;
+            }
+            _ if c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c >= 0x80 => {
+                let start = i;
+                while i < bytes.len()
+                    && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_' || bytes[i] == b'$' || bytes[i] >= 0x80)
+                {
+                    i += 1;
+                }
+                out.push(Token { text: &source[start..i], line });
+            }
+            _ if c.is_ascii_whitespace() => i += 1,
+            b'=' if bytes.get(i + 1) == Some(&b'>') => {
+                out.push(Token { text: &source[i..i + 2], line });
+                i += 2;
+            }
+            _ => {
+                out.push(Token { text: &source[i..i + 1], line });
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// Whether a `/` after `previous` starts a regular expression (not a division).
+fn regex_may_start(previous: Option<&Token<'_>>) -> bool {
+    match previous {
+        None => true,
+        Some(t) => {
+            matches!(
+                t.text,
+                "(" | ","
+                    | "="
+                    | ":"
+                    | "["
+                    | "!"
+                    | "&"
+                    | "|"
+                    | "?"
+                    | "{"
+                    | "}"
+                    | ";"
+                    | "=>"
+                    | "+"
+                    | "-"
+                    | "*"
+                    | "%"
+                    | "<"
+                    | ">"
+                    | "~"
+                    | "^"
+            ) || matches!(
+                t.text,
+                "return"
+                    | "typeof"
+                    | "instanceof"
+                    | "in"
+                    | "of"
+                    | "new"
+                    | "delete"
+                    | "void"
+                    | "throw"
+                    | "case"
+                    | "do"
+                    | "else"
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::functions_in_with_blocks;
+
+    #[test]
+    fn finds_functions_made_inside_with_blocks_and_nothing_else() {
+        let source = "var o = {};\nwith (o) {\n  var f = function () { return x; };\n}\nwith (o) x = 1;\n";
+        assert_eq!(functions_in_with_blocks(source), vec![2]);
+        assert_eq!(functions_in_with_blocks("with (o) g = () => x;"), vec![1]);
+        // In strings, comments, templates and regular expressions: not a statement.
+        let hidden = "var s = 'with (o) { function () {} }'; // with (o) { function f() {} }\n\
+                      /* with (o) { function f() {} } */ var t = `with (o) { function f() {} }`;\n\
+                      var r = /with (o) { function f() {} }/; var d = 4 / 2 / 1;";
+        assert_eq!(functions_in_with_blocks(hidden), Vec::<usize>::new());
+        // A `with` property or method name is no statement.
+        assert_eq!(functions_in_with_blocks("obj.with(function () {});"), Vec::<usize>::new());
+    }
+}
