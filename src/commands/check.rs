@@ -33,7 +33,8 @@ pub fn check_restore(snapshot: &Path, state: &Path) -> Result<(), Failure> {
     let host = Host::new(Vec::new(), FilePolicy::Reopen, ModulePolicy::Refuse);
     let registry = host.registry().map_err(|e| Failure::Unusable(e.to_string()))?;
     let engine = file.snapshot().header.engine.kind;
-    let result = with_backend!(engine, |A| verify::check_file::<A>(&file, &registry, &before));
+    let result: Result<Vec<String>, Error> =
+        with_backend!(engine, |A| verify::check_file::<A>(&file, &registry, &before));
     match result {
         Ok(notes) => {
             notes.iter().for_each(|note| crate::commands::print_line(note));

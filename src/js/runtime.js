@@ -178,6 +178,9 @@
   define(global, "process", process);
   define(global, "performance", { now: function () { return now(); } });
   if (typeof global.global === "undefined") define(global, "global", global);
+  // ChakraCore 1.11 predates `globalThis`: the host provides it (writable, configurable, not
+  // enumerable, as the specification has it), fresh and restored alike.
+  if (typeof global.globalThis === "undefined") define(global, "globalThis", global);
 
   // --- fs ------------------------------------------------------------------------------------
   var fs = {
