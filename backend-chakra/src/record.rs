@@ -205,7 +205,7 @@ impl Recorder {
     }
 
     /// Drains promise jobs and puts the engine's own `Object.freeze`/`Object.seal` and
-    /// `Promise.prototype.finally` back (see [`ARRAY_INTEGRITY`], [`PROMISE_FINALLY`]): the
+    /// `Promise.prototype.finally` back (see `ARRAY_INTEGRITY` and `PROMISE_FINALLY`): the
     /// heap is now as it will be captured.
     pub fn finish_setup(&mut self) -> Result<(), ChakraError> {
         self.core.drain_jobs()?;
