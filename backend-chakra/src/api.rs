@@ -115,8 +115,9 @@ const FIDELITY: Fidelity = Fidelity {
             "%RegExp%[\"$'\"]",
             "%RegExp%.index",
         ],
-        what: "ChakraCore's TTD does not keep RegExp's legacy statics (RegExp.$1, RegExp.lastMatch, ...): \
-               they read as after no match until the next match (capability REGEXP_STATICS is absent)",
+        what: "ChakraCore's TTD does not keep RegExp's legacy statics (RegExp.$1, RegExp.lastMatch, ...), and \
+               polysnap could not make them again with one match (a group's text is not in the input after the \
+               match): they read otherwise until the next match (capability REGEXP_STATICS is absent)",
     }],
     lost_kinds: &[
         (

@@ -60,7 +60,9 @@ impl Runtime {
     /// `JsTTDPauseTimeTravelBeforeRuntimeOperation` (from here scripts run live); then the
     /// context is re-read (inflation makes new ones), the promise callback re-installed,
     /// the TTD-only globals removed, the elements' attributes of objects frozen or sealed
-    /// while recording applied again, and the trampoline table refilled by StableId.
+    /// while recording applied again, RegExp's legacy statics made again
+    /// ([`regexp_statics`](crate::regexp_statics)), and the trampoline table refilled by
+    /// StableId.
     ///
     /// The payload must come from the same library build (compare
     /// [`library_identity`](crate::library_identity) first): a log from another build
@@ -92,6 +94,13 @@ impl Runtime {
         core.install_promise_callback()?;
         core.run_raw("polysnap:ttd-globals.js", DELETE_TTD_GLOBALS)?;
         core.run_raw("polysnap:integrity.js", crate::record::REAPPLY_INTEGRITY)?;
+        if let Some(statics) = payload.file(crate::regexp_statics::FILE) {
+            let statics = std::str::from_utf8(statics).ok().filter(|s| *s == "null" || s.starts_with('['));
+            let statics = statics.ok_or_else(|| ChakraError::Payload {
+                reason: format!("{} is not the array literal a capture writes", crate::regexp_statics::FILE),
+            })?;
+            core.run_raw("polysnap:regexp-statics.js", &crate::regexp_statics::restore_script(statics))?;
+        }
         let missing_natives = core.install_natives(natives)?;
         store.clear();
         let problems = store.problems();

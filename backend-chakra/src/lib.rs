@@ -51,6 +51,7 @@ pub mod payload;
 mod convert;
 mod inflate;
 mod record;
+mod regexp_statics;
 mod runtime;
 mod streams;
 

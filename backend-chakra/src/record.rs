@@ -185,6 +185,7 @@ impl Recorder {
         let restore_finally = recorder.core.run_raw("polysnap:promise-finally.js", PROMISE_FINALLY)?;
         jsrt.add_ref(restore_finally)?;
         recorder.restore_finally = Some(restore_finally);
+        recorder.core.run_raw("polysnap:regexp-statics.js", crate::regexp_statics::INSTALL)?;
         recorder.core.install_natives(natives)?;
         Ok(recorder)
     }
@@ -232,6 +233,10 @@ impl Recorder {
         }
         let emit = self.emit.ok_or_else(|| ChakraError::Usage("recorder has no emitTTDLog".into()))?;
         self.finish_setup()?;
+        let statics = match self.core.run("polysnap:regexp-statics", crate::regexp_statics::CAPTURE)? {
+            HostValue::String(statics) => statics,
+            _ => "null".to_owned(),
+        };
         let jsrt = &self.core.jsrt;
         let store = MemoryStore::new();
         // The snapshot must hold the wrap door open for the inflated heap's host; no
@@ -250,7 +255,8 @@ impl Recorder {
         self.core.close_wrap_door()?;
         let written = written?;
         let ok = jsrt.value_type(written)? == JsValueType::BOOLEAN && jsrt.to_bool(written)?;
-        let files = store.take_files();
+        let mut files = store.take_files();
+        files.push((crate::regexp_statics::FILE.to_owned(), statics.into_bytes().into()));
         let problems = store.problems();
         if !ok {
             return Err(ChakraError::Ttd {
