@@ -61,7 +61,7 @@ impl Runtime {
     /// context is re-read (inflation makes new ones), the promise callback re-installed,
     /// the TTD-only globals removed, the elements' attributes of objects frozen or sealed
     /// while recording applied again, RegExp's legacy statics made again
-    /// ([`regexp_statics`](crate::regexp_statics)), and the trampoline table refilled by
+    /// (see the `regexp_statics` module), and the trampoline table refilled by
     /// StableId.
     ///
     /// The payload must come from the same library build (compare
