@@ -426,3 +426,18 @@ fn make_refuses_by_path_what_would_not_restore_and_notes_declared_losses() {
         }
     }
 }
+
+/// An empty setup script (the npm corpus's setups for libraries given as scripts) is a
+/// program like any other: ChakraCore's TTD ended the process recording one.
+#[test]
+fn an_empty_setup_script_makes_and_restores() {
+    for engine in engines() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "setup.js", "var kept = 7;");
+        write(dir.path(), "empty.js", "");
+        let made = polysnap(dir.path(), &["make", "--engine", engine, "-o", "e.psnap", "setup.js", "empty.js"]);
+        assert_eq!(made.status.code(), Some(0), "{engine}: {}", stderr(&made));
+        let run = polysnap(dir.path(), &["run", "e.psnap", "empty.js", "-p", "kept"]);
+        assert_eq!((run.status.code(), stdout(&run).as_str()), (Some(0), "7\n"), "{engine}: {}", stderr(&run));
+    }
+}

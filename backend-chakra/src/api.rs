@@ -167,6 +167,10 @@ const FIDELITY: Fidelity = Fidelity {
         "ChakraCore's TTD cannot restore a RegExp whose lastIndex is not a number (the restore dies: \"The key is \
          not here\"); set lastIndex to a number before capture",
     ),
+    regexp_source_escapes_slash: Some(
+        "ChakraCore's TTD writes a RegExp's source back with every `/` escaped: `source` reads `\\/` where the \
+         setup wrote `/` (the same pattern; it matches the same strings)",
+    ),
     functions_in_with_blocks: Some(
         "this `with` block creates functions, and ChakraCore's TTD ends the process when it captures a function \
          created inside a `with` block that is still alive (polysnap cannot tell before capture whether one is, so \

@@ -107,6 +107,7 @@ const FIDELITY: Fidelity = Fidelity {
     ),
     max_number_magnitude: None,
     last_index_must_be_number: None,
+    regexp_source_escapes_slash: None,
     functions_in_with_blocks: None,
 };
 
@@ -139,15 +140,31 @@ impl ScriptHost for SnapshotBuilder {
 }
 
 /// V8 10.2 sets `Error.stackTraceLimit` back to 10 in every context it restores, whatever
-/// the setup made it. Installed in a builder before any setup: keeps the intrinsic `Error`
-/// and, when the setup ends, its `stackTraceLimit` descriptor; a restore puts it back.
-const ERROR_LIMIT_INSTALL: &str = r#"(function (g, E, describe, define) {
-  var kept;
+/// the setup made it, and adds it after the properties the setup gave `Error` (their order
+/// changes). Installed in a builder before any setup: keeps the intrinsic `Error` and, when
+/// the setup ends, its own properties from `stackTraceLimit` on; a restore defines them
+/// again in that order (those it may delete first).
+const ERROR_LIMIT_INSTALL: &str = r#"(function (g, E, describe, define, ownKeys) {
+  var kept = [];
   define(g, '__polysnap_v8_error_limit', { value: {
-    keep: function () { kept = describe(E, 'stackTraceLimit'); },
-    put: function () { if (kept) { try { define(E, 'stackTraceLimit', kept); } catch (e) {} } }
+    keep: function () {
+      var keys = ownKeys(E), from = -1;
+      kept = [];
+      for (var i = 0; i < keys.length; i++) {
+        if (keys[i] === 'stackTraceLimit') from = i;
+        if (from >= 0) kept[kept.length] = [keys[i], describe(E, keys[i])];
+      }
+    },
+    put: function () {
+      var i, now;
+      for (i = 1; i < kept.length; i++) {
+        now = describe(E, kept[i][0]);
+        if (now && now.configurable) delete E[kept[i][0]];
+      }
+      for (i = 0; i < kept.length; i++) { try { define(E, kept[i][0], kept[i][1]); } catch (e) {} }
+    }
   } });
-})(this, Error, Object.getOwnPropertyDescriptor, Object.defineProperty)"#;
+})(this, Error, Object.getOwnPropertyDescriptor, Object.defineProperty, Reflect.ownKeys)"#;
 
 /// Run when the setup has ended (see [`ERROR_LIMIT_INSTALL`]).
 const ERROR_LIMIT_KEEP: &str = "__polysnap_v8_error_limit.keep()";

@@ -197,6 +197,9 @@ pub struct Fidelity {
     pub max_number_magnitude: Option<(f64, &'static str)>,
     /// A RegExp's `lastIndex` must hold a number, and why.
     pub last_index_must_be_number: Option<&'static str>,
+    /// The engine writes a RegExp's source back with every `/` escaped (`[^/]` comes back as
+    /// `[^\/]`, the same pattern), and what that means: such a difference is a note.
+    pub regexp_source_escapes_slash: Option<&'static str>,
     /// The engine cannot capture a function created inside a `with` block, and why: setup
     /// scripts with a `with` that creates functions are refused before they run.
     pub functions_in_with_blocks: Option<&'static str>,
@@ -222,6 +225,7 @@ impl Fidelity {
         must_stay_extensible: (&[], ""),
         max_number_magnitude: None,
         last_index_must_be_number: None,
+        regexp_source_escapes_slash: None,
         functions_in_with_blocks: None,
     };
 }
