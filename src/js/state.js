@@ -33,7 +33,7 @@
   var fromCharCode = String.fromCharCode, charCodeAt = String.prototype.charCodeAt;
   var strSlice = String.prototype.slice, numberToString = Number.prototype.toString;
   var strIndexOf = String.prototype.indexOf, strSplit = String.prototype.split;
-  var join = Array.prototype.join, imul = Math.imul, abs = Math.abs, U8 = Uint8Array, MAX_VALUE = Number.MAX_VALUE;
+  var NativeError = Error, join = Array.prototype.join, imul = Math.imul, abs = Math.abs, U8 = Uint8Array, MAX_VALUE = Number.MAX_VALUE;
 
   function getter(proto, name) { var d = proto && getDesc(proto, name); return d && d.get; }
   var typedArrayProto = getProto(U8.prototype);
@@ -238,6 +238,10 @@
         line(path, "unreadable");
       }
     }
+    function userFormatsStacks() {
+      var d = getDesc(NativeError, "prepareStackTrace");
+      return d !== undefined && (!own(d, "value") || typeof d.value === "function");
+    }
     function integrity(value) {
       if (isFrozen(value)) return "frozen";
       if (isSealed(value)) return "sealed";
@@ -256,7 +260,11 @@
         var key = keys[i];
         if (value === global && typeof key === "string" && (skipped[key] || apply(strSlice, key, [0, 11]) === "__polysnap_")) continue;
         if (view && typeof key === "string" && isIndex(key)) continue;
-        var d = getDesc(value, key), keyed = keyPath(path, key);
+        var keyed = keyPath(path, key);
+        // V8 formats an error's stack when its descriptor is read, through a user's
+        // Error.prepareStackTrace when there is one: user code that must not run here.
+        if (key === "stack" && userFormatsStacks()) { line(keyed, "not read (Error.prepareStackTrace is set)"); continue; }
+        var d = getDesc(value, key);
         if (d === undefined) continue;
         var flags = (d.enumerable ? "e" : "-") + (d.configurable ? "c" : "-");
         if (own(d, "value")) {
