@@ -261,9 +261,13 @@
         if (value === global && typeof key === "string" && (skipped[key] || apply(strSlice, key, [0, 11]) === "__polysnap_")) continue;
         if (view && typeof key === "string" && isIndex(key)) continue;
         var keyed = keyPath(path, key);
-        // V8 formats an error's stack when its descriptor is read, through a user's
-        // Error.prepareStackTrace when there is one: user code that must not run here.
-        if (key === "stack" && userFormatsStacks()) { line(keyed, "not read (Error.prepareStackTrace is set)"); continue; }
+        // V8 (whose errors have no stack accessor of their own) formats an error's stack when
+        // its descriptor is read, through a user's Error.prepareStackTrace when there is
+        // one: user code that must not run here.
+        if (key === "stack" && stackGetter === undefined && userFormatsStacks()) {
+          line(keyed, "not read (Error.prepareStackTrace is set)");
+          continue;
+        }
         var d = getDesc(value, key);
         if (d === undefined) continue;
         var flags = (d.enumerable ? "e" : "-") + (d.configurable ? "c" : "-");
