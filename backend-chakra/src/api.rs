@@ -176,6 +176,7 @@ const FIDELITY: Fidelity = Fidelity {
          created inside a `with` block that is still alive (polysnap cannot tell before capture whether one is, so \
          it refuses every `with` that creates one); create the functions outside the `with`",
     ),
+    stand_ins: None,
 };
 
 fn specs(natives: &[&Native]) -> Result<Vec<NativeSpec>, ChakraError> {

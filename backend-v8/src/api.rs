@@ -109,6 +109,13 @@ const FIDELITY: Fidelity = Fidelity {
     last_index_must_be_number: None,
     regexp_source_escapes_slash: None,
     functions_in_with_blocks: None,
+    stand_ins: Some(
+        "this is polysnap's build-time stand-in for a builtin V8 10.2 leaves out while it builds a snapshot \
+         (Object.hasOwn, Array.prototype.at/findLast/findLastIndex, String.prototype.at, \
+         %TypedArray%.prototype.at/findLast/findLastIndex); after a restore V8's own is on the builtin and this \
+         reference would still be the stand-in: take the reference after restore (in main() or a deserialize \
+         callback), or call the method through the object",
+    ),
 };
 
 fn specs(natives: &[&Native]) -> Result<Vec<NativeSpec>, V8Error> {
@@ -166,6 +173,96 @@ const ERROR_LIMIT_INSTALL: &str = r#"(function (g, E, describe, define, ownKeys)
   } });
 })(this, Error, Object.getOwnPropertyDescriptor, Object.defineProperty, Reflect.ownKeys)"#;
 
+/// V8 10.2 leaves out of a snapshot-making context the builtins of its shipped "harmony"
+/// features and adds them to every restored one, so a setup would see a world without
+/// `Array.prototype.at` that neither a fresh run nor a restore has. Installed in a builder
+/// before any setup: stand-ins by the specification's steps for the methods among them
+/// (`Object.hasOwn`, `Array.prototype.at/findLast/findLastIndex` and their unscopables,
+/// `String.prototype.at`, `%TypedArray%.prototype.at/findLast/findLastIndex`), removed when
+/// the setup ends (V8 puts its own there after a restore). A reference to a stand-in the
+/// setup kept is refused by path (`Fidelity::stand_ins`). `SharedArrayBuffer`, `Atomics` and
+/// `WebAssembly` have no stand-in: a setup does not see them.
+const STAND_INS_INSTALL: &str = r#"(function (g, define, describe, getProto, apply, ObjectCtor, NumberCtor, StringCtor, trunc, TypeErr, NativeWeakSet) {
+  var weakAdd = NativeWeakSet.prototype.add, weakHas = NativeWeakSet.prototype.has;
+  var standIns = new NativeWeakSet(), installed = [];
+  var typedArrayProto = getProto(Uint8Array.prototype);
+  var typedLength = describe(typedArrayProto, 'length').get;
+  function toIntegerOrInfinity(n) { n = NumberCtor(n); return n !== n ? 0 : trunc(n); }
+  function toLength(n) { n = toIntegerOrInfinity(n); return n < 0 ? 0 : n > 9007199254740991 ? 9007199254740991 : n; }
+  function object(value, what) {
+    if (value === null || value === undefined) throw new TypeErr(what + ' called on null or undefined');
+    return ObjectCtor(value);
+  }
+  function lengthOf(o, typed) { return typed ? apply(typedLength, o, []) : toLength(o.length); }
+  function at(typed) {
+    return function (index) {
+      var o = object(this, 'at'), len = lengthOf(o, typed), k = toIntegerOrInfinity(index);
+      if (k < 0) k += len;
+      return k < 0 || k >= len ? undefined : o[k];
+    };
+  }
+  function findLast(typed, wantIndex) {
+    return function (predicate, thisArg) {
+      var o = object(this, 'findLast'), len = lengthOf(o, typed);
+      if (typeof predicate !== 'function') throw new TypeErr(StringCtor(predicate) + ' is not a function');
+      for (var k = len - 1; k >= 0; k--) {
+        var value = o[k];
+        if (apply(predicate, thisArg, [value, k, o])) return wantIndex ? k : value;
+      }
+      return wantIndex ? -1 : undefined;
+    };
+  }
+  function stringAt(index) {
+    var s = StringCtor(object(this, 'String.prototype.at')), len = s.length, k = toIntegerOrInfinity(index);
+    if (k < 0) k += len;
+    return k < 0 || k >= len ? undefined : s.charAt(k);
+  }
+  var hasOwnProperty = ObjectCtor.prototype.hasOwnProperty;
+  function hasOwn(o, key) { return apply(hasOwnProperty, object(o, 'Object.hasOwn'), [key]); }
+  function add(holder, key, fn, length) {
+    if (describe(holder, key)) return;
+    define(fn, 'name', { __proto__: null, value: key, configurable: true });
+    define(fn, 'length', { __proto__: null, value: length, configurable: true });
+    define(holder, key, { __proto__: null, value: fn, writable: true, enumerable: false, configurable: true });
+    apply(weakAdd, standIns, [fn]);
+    installed[installed.length] = [holder, key, fn];
+  }
+  add(ObjectCtor, 'hasOwn', hasOwn, 2);
+  add(Array.prototype, 'at', at(false), 1);
+  add(Array.prototype, 'findLast', findLast(false, false), 1);
+  add(Array.prototype, 'findLastIndex', findLast(false, true), 1);
+  add(StringCtor.prototype, 'at', stringAt, 1);
+  add(typedArrayProto, 'at', at(true), 1);
+  add(typedArrayProto, 'findLast', findLast(true, false), 1);
+  add(typedArrayProto, 'findLastIndex', findLast(true, true), 1);
+  var unscopables = Array.prototype[Symbol.unscopables], unscopableKeys = ['at', 'findLast', 'findLastIndex'], addedUnscopables = [];
+  for (var i = 0; i < unscopableKeys.length; i++) {
+    if (!describe(unscopables, unscopableKeys[i])) {
+      define(unscopables, unscopableKeys[i], { __proto__: null, value: true, writable: true, enumerable: true, configurable: true });
+      addedUnscopables[addedUnscopables.length] = unscopableKeys[i];
+    }
+  }
+  define(g, '__polysnap_stand_ins', { __proto__: null, value: {
+    // When the setup ends: the stand-ins leave the builtins they sat on (V8 adds its own to
+    // every restored context), where they still are.
+    remove: function () {
+      for (var i = 0; i < installed.length; i++) {
+        var d = describe(installed[i][0], installed[i][1]);
+        if (d && d.value === installed[i][2] && d.configurable) delete installed[i][0][installed[i][1]];
+      }
+      for (var j = 0; j < addedUnscopables.length; j++) {
+        var u = describe(unscopables, addedUnscopables[j]);
+        if (u && u.value === true && u.configurable) delete unscopables[addedUnscopables[j]];
+      }
+    },
+    isStandIn: function (value) { return apply(weakHas, standIns, [value]); }
+  } });
+})(this, Object.defineProperty, Object.getOwnPropertyDescriptor, Object.getPrototypeOf, Reflect.apply, Object,
+   Number, String, Math.trunc, TypeError, WeakSet)"#;
+
+/// Run when the setup has ended: the stand-ins leave (see [`STAND_INS_INSTALL`]).
+const STAND_INS_REMOVE: &str = "__polysnap_stand_ins.remove()";
+
 /// Run when the setup has ended (see [`ERROR_LIMIT_INSTALL`]).
 const ERROR_LIMIT_KEEP: &str = "__polysnap_v8_error_limit.keep()";
 
@@ -180,14 +277,17 @@ impl snapshot_core::Builder for SnapshotBuilder {
     fn new(natives: &[&Native]) -> Result<Self, V8Error> {
         let mut builder = SnapshotBuilder::new(specs(natives)?)?;
         builder.run_script("polysnap:v8-error-limit.js", ERROR_LIMIT_INSTALL)?;
+        builder.run_script("polysnap:v8-stand-ins.js", STAND_INS_INSTALL)?;
         Ok(builder)
     }
 
     fn finish_setup(&mut self) -> Result<(), ScriptError> {
+        SnapshotBuilder::run_script(self, "polysnap:v8-stand-ins", STAND_INS_REMOVE).map_err(script_error)?;
         SnapshotBuilder::run_script(self, "polysnap:v8-error-limit", ERROR_LIMIT_KEEP).map(drop).map_err(script_error)
     }
 
     fn capture(mut self, options: &CaptureOptions) -> Result<Captured, V8Error> {
+        self.run_script("polysnap:v8-stand-ins", STAND_INS_REMOVE)?;
         self.run_script("polysnap:v8-error-limit", ERROR_LIMIT_KEEP)?;
         let contexts = self.context_names().to_vec();
         let (payload, warm_code) = match &options.warmup {

@@ -200,6 +200,10 @@ pub struct Fidelity {
     /// The engine writes a RegExp's source back with every `/` escaped (`[^/]` comes back as
     /// `[^\/]`, the same pattern), and what that means: such a difference is a note.
     pub regexp_source_escapes_slash: Option<&'static str>,
+    /// The backend puts stand-ins for builtins the engine lacks while building in the setup's
+    /// way (a hidden global `__polysnap_stand_ins` with `isStandIn(value)`), and why a
+    /// reference to one left in the heap is refused.
+    pub stand_ins: Option<&'static str>,
     /// The engine cannot capture a function created inside a `with` block, and why: setup
     /// scripts with a `with` that creates functions are refused before they run.
     pub functions_in_with_blocks: Option<&'static str>,
@@ -227,6 +231,7 @@ impl Fidelity {
         last_index_must_be_number: None,
         regexp_source_escapes_slash: None,
         functions_in_with_blocks: None,
+        stand_ins: None,
     };
 }
 

@@ -191,7 +191,9 @@
     for (var s = 0; s < skip.length; s++) skipped[skip[s]] = true;
     for (var i = 0; i < intrinsics.length; i++) apply(mapSet, seen, [intrinsics[i][1], intrinsics[i][0]]);
 
-    var maxMagnitude = opt("maxMagnitude"), lastIndexWhy = opt("lastIndexWhy");
+    var maxMagnitude = opt("maxMagnitude"), lastIndexWhy = opt("lastIndexWhy"), standInWhy = opt("standInWhy");
+    var standIns = getDesc(global, "__polysnap_stand_ins");
+    var isStandIn = standInWhy && standIns && own(standIns, "value") ? standIns.value.isStandIn : undefined;
     var lostKinds = create(null), lostList = apply(strSplit, opt("lostKinds") || "", [","]);
     for (var l = 0; l < lostList.length; l++) if (lostList[l]) lostKinds[lostList[l]] = true;
     // An object of a kind the engine declares lost: a finding, and its internals left out
@@ -248,6 +250,7 @@
       return isExtensible(value) ? "extensible" : "not extensible";
     }
     function visitObject(path, value) {
+      if (typeof value === "function" && isStandIn && isStandIn(value)) finding("hazard", path, standInWhy);
       var kind = typeof value === "function" ? functionText(value) : (isArray(value) ? "array" : "object");
       line(path, kind + ", " + integrity(value));
       // Instances are objects, never functions (ChakraCore's WebAssembly.Module constructor
@@ -363,9 +366,10 @@
       }
     }
 
+    // Builtins that must stay extensible first: their hazard explains the others.
+    if (opt("mustStayExtensible")) checkExtensible("," + opt("mustStayExtensible") + ",");
     visit("globalThis", global);
     for (var j = 0; j < intrinsics.length; j++) contents(intrinsics[j][0], intrinsics[j][1]);
-    if (opt("mustStayExtensible")) checkExtensible("," + opt("mustStayExtensible") + ",");
     for (var k = 0; k < findings.length; k++) add(lines, findings[k]);
     return apply(join, lines, ["\n"]);
   };

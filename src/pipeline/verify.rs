@@ -95,6 +95,9 @@ fn options(fidelity: &Fidelity, skip: &[String]) -> String {
     if let Some(why) = fidelity.last_index_must_be_number {
         options.insert("lastIndexWhy".into(), why.into());
     }
+    if let Some(why) = fidelity.stand_ins {
+        options.insert("standInWhy".into(), why.into());
+    }
     serde_json::Value::Object(options).to_string()
 }
 
