@@ -1,5 +1,6 @@
 //! Making a snapshot: install the snapshot API, run the setup, run the serialize callbacks
-//! and rehydrators, capture, and wrap the payload in the container.
+//! and rehydrators, read the state, capture, restore what was captured and compare (the
+//! verified capture, `pipeline::verify`), and wrap the payload in the container.
 
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -95,8 +96,10 @@ impl MakeOptions {
 /// Runs `scripts` in a fresh snapshot-making runtime of engine `A` with `registry`'s natives,
 /// then captures the heap into a snapshot.
 ///
-/// Steps: natives → `snapshot` API → setup scripts → serialize callbacks → rehydrators'
-/// records → capture → container.
+/// Steps: refuse what the engine cannot capture in the scripts → natives → `snapshot` API →
+/// setup scripts → serialize callbacks → rehydrators' records → read the state (refusing
+/// known hazards by path) → capture → restore and compare (unless
+/// [`MakeOptions::skip_verification`]) → container.
 #[must_use = "a snapshot that is made and dropped is lost; write it with `write_snapshot`"]
 pub fn make_snapshot<A: Api>(
     registry: &Registry,
