@@ -151,13 +151,11 @@ impl TtdPayload {
 /// context (`boolVal:false`, the setup never called Math.random) is left alone: the engine
 /// seeds it itself. Returns whether it reseeded.
 pub fn reseed_random(snap: &mut [u8]) -> bool {
+    // The record's first fields, read in place: nothing past them is scanned (a restore of
+    // an unseeded context pays for a few bytes, not for the whole file).
     let Some(at) = find_utf16(snap, "ctxTag:!", 0) else { return false };
-    let Some(seeded) = find_utf16(snap, ", boolVal:true, u64Val:", at) else { return false };
-    // The flag belongs to this record only if no other field came between.
-    if snap[at..seeded].chunks(2).any(|c| c == [b',', 0]) {
-        return false;
-    }
-    let first = seeded + utf16_len(", boolVal:true, u64Val:");
+    let Some(tag_end) = digits_end(snap, at + utf16_len("ctxTag:!")) else { return false };
+    let Some(first) = starts_with_utf16(snap, tag_end, ", boolVal:true, u64Val:") else { return false };
     let Some(first_end) = digits_end(snap, first) else { return false };
     let Some(second) = starts_with_utf16(snap, first_end, ", u64Val:") else { return false };
     let Some(second_end) = digits_end(snap, second) else { return false };

@@ -184,7 +184,16 @@
 
   // options: { skip: "name,name" (globals left out), limit, maxMagnitude, maxMagnitudeWhy,
   //            lastIndexWhy, mustStayExtensible: "%Name%,…", mustStayExtensibleWhy }
-  return function read(options) {
+  // The global object's own string keys, one per line (cheap: what a restore added to it is
+  // found without a whole reading).
+  read.globalKeys = function () {
+    var keys = ownKeys(global), out = list();
+    for (var i = 0; i < keys.length; i++) if (typeof keys[i] === "string") add(out, keys[i]);
+    return apply(join, out, ["\n"]);
+  };
+  return read;
+
+  function read(options) {
     function opt(name) { return own(options, name) ? options[name] : undefined; }
     var lines = list(), findings = list(), seen = new NativeMap();
     var limit = opt("limit") || 4000000, skipped = create(null), skip = apply(strSplit, opt("skip") || "", [","]);
@@ -372,5 +381,5 @@
     for (var j = 0; j < intrinsics.length; j++) contents(intrinsics[j][0], intrinsics[j][1]);
     for (var k = 0; k < findings.length; k++) add(lines, findings[k]);
     return apply(join, lines, ["\n"]);
-  };
+  }
 })

@@ -231,19 +231,27 @@ fn first_difference_by<'a>(
     }
 }
 
-/// The names of the global object's own properties that only `after` has (string keys of
-/// identifier form: what a lexical binding's name is).
-fn new_global_names(before: &Observed, after: &Observed) -> Vec<String> {
-    let known: std::collections::HashSet<&str> = before.lines.iter().filter_map(|l| global_name(l)).collect();
-    let mut new: Vec<String> = after
-        .lines
-        .iter()
-        .filter_map(|l| global_name(l))
-        .filter(|n| !known.contains(n))
-        .filter_map(|n| n.strip_prefix('.'))
-        .map(str::to_owned)
-        .collect();
-    new.dedup();
+/// The global object's own string keys, as the state reader lists them.
+fn global_keys(host: &mut dyn ScriptHost) -> Result<Vec<String>, Error> {
+    let engine = host.engine();
+    match host.run_script("polysnap:state", "__polysnap_state.globalKeys()") {
+        Ok(snapshot_core::HostValue::String(keys)) => Ok(keys.split('\n').map(str::to_owned).collect()),
+        Ok(other) => Err(Error::engine(engine, std::io::Error::other(format!("the state reader gave {other:?}")))),
+        Err(source) => Err(Error::Engine { engine, source }),
+    }
+}
+
+/// Those of `keys` (the global object's own keys after a restore) that `before` has no line
+/// for, in order, once each.
+fn new_global_names(before: &Observed, keys: &[String]) -> Vec<String> {
+    let known: std::collections::HashSet<&str> =
+        before.lines.iter().filter_map(|l| global_name(l)).filter_map(|n| n.strip_prefix('.')).collect();
+    let mut new: Vec<String> = Vec::new();
+    for key in keys {
+        if !key.is_empty() && !key.starts_with("__polysnap_") && !known.contains(key.as_str()) && !new.contains(key) {
+            new.push(key.clone());
+        }
+    }
     new
 }
 
@@ -335,17 +343,18 @@ pub fn after_restore<A: Api>(
     let fidelity = A::fidelity();
     // The same kinds left out as before capture; no hazards to look for.
     let reading = Fidelity { lost_kinds: fidelity.lost_kinds, ..Fidelity::NONE };
-    let mut after = observe(&mut runtime, &reading)?;
     let mut notes = Vec::new();
+    // Global properties the restore added (lexical bindings turned into properties) are left
+    // out of the reading: walked first, they would also rename every path through them.
+    let mut added = Vec::new();
     if let Some(what) = fidelity.lexical_globals_become_properties {
-        // Read again without them: walked first, they would also rename every path through them.
-        let new = new_global_names(before, &after);
-        if !new.is_empty() {
-            let shown: Vec<&str> = new.iter().take(5).map(String::as_str).collect();
-            notes.push(format!("{what}: {}{}", shown.join(", "), if new.len() > 5 { ", ..." } else { "" }));
-            after = observe_skipping(&mut runtime, &reading, &new)?;
+        added = new_global_names(before, &global_keys(&mut runtime)?);
+        if !added.is_empty() {
+            let shown: Vec<&str> = added.iter().take(5).map(String::as_str).collect();
+            notes.push(format!("{what}: {}{}", shown.join(", "), if added.len() > 5 { ", ..." } else { "" }));
         }
     }
+    let after = observe_skipping(&mut runtime, &reading, &added)?;
     drop(runtime);
     dump_if_asked(before, &after);
     let mut comparison = compare(before, &after, fidelity);
