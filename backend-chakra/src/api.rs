@@ -54,7 +54,10 @@ const GAPS: &[CapabilityGap] = &[
     },
     CapabilityGap {
         capability: Capabilities::EXACT_NUMBERS,
-        reason: "TTD writes numbers as text with %.32f: tiny numbers lose digits or become 0",
+        reason: "TTD writes numbers as text with %.32f; polysnap carries the exact values of the properties, elements \
+                 and Map values a script reaches from the global object, but a number only a closure holds loses \
+                 digits when of magnitude up to 1e-14 (make notes how many), becomes 0 below 5e-33 (unnoticed: TTD \
+                 writes it as it writes 0), and ends the capture from 1e30 up",
         symptom: "capability EXACT_NUMBERS is absent",
     },
     CapabilityGap {
@@ -158,11 +161,7 @@ const FIDELITY: Fidelity = Fidelity {
         "ChakraCore's TTD cannot restore a non-extensible Array.prototype (frozen, sealed or preventExtensions): \
          the restore dies in inflation",
     ),
-    max_number_magnitude: Some((
-        1e30,
-        "ChakraCore cannot record numbers of magnitude >= 1e30 (its TTD text format fails: \"Formatting failed or \
-         result is too big\"; capability EXACT_NUMBERS is absent); keep such numbers in a Float64Array, or as strings",
-    )),
+    max_number_magnitude: None,
     last_index_must_be_number: Some(
         "ChakraCore's TTD cannot restore a RegExp whose lastIndex is not a number (the restore dies: \"The key is \
          not here\"); set lastIndex to a number before capture",
@@ -234,8 +233,23 @@ impl snapshot_core::Builder for Recorder {
             raw_len,
             warm_code: false,
             contexts: Vec::new(),
+            notes: uncarried_numbers_note(&payload).into_iter().collect(),
         })
     }
+}
+
+/// The note for tiny numbers the capture left in TTD's text, where they lose digits.
+fn uncarried_numbers_note(payload: &TtdPayload) -> Option<String> {
+    let snapshots = payload.files.iter().filter(|(name, _)| name.starts_with("snap_") && name.ends_with(".snp"));
+    let count: usize = snapshots.map(|(_, bytes)| crate::exact_numbers::uncarried(bytes.as_ref())).sum();
+    (count > 0).then(|| {
+        format!(
+            "{count} number(s) of magnitude up to 1e-14 that no script reaches from the global object (a closure's \
+             variables) or in read-only properties come back with fewer digits or as 0 (TTD writes numbers with 32 \
+             decimals; capability EXACT_NUMBERS is absent); keep such numbers in a property, a Float64Array, or as \
+             strings"
+        )
+    })
 }
 
 impl ScriptHost for Runtime {

@@ -123,6 +123,18 @@ pub enum ChakraError {
     #[error("{0}")]
     Usage(String),
 
+    /// The heap holds numbers of magnitude ≥ 1e30 that polysnap cannot set aside while TTD
+    /// writes the snapshot (its text format fails on them and ends the process).
+    #[error(
+        "ChakraCore cannot record numbers of magnitude >= 1e30 (its TTD text format fails: \"Formatting failed or \
+         result is too big\"; capability EXACT_NUMBERS is absent), and polysnap could not set these aside for the \
+         capture: {paths}; make them writable, keep them in a Float64Array, or as strings"
+    )]
+    HugeNumbers {
+        /// Each number's path from the global object and why it could not be set aside.
+        paths: String,
+    },
+
     /// A time-travel (snapshot) step did not go as expected.
     #[error("TTD {step} failed: {detail}")]
     Ttd {

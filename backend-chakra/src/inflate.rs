@@ -59,7 +59,8 @@ impl Runtime {
     /// `JsTTDPreExecuteSnapShotInterval(rt, snap, snap)` (inflates, replays nothing),
     /// `JsTTDPauseTimeTravelBeforeRuntimeOperation` (from here scripts run live); then the
     /// context is re-read (inflation makes new ones), the promise callback re-installed,
-    /// the TTD-only globals removed, the elements' attributes of objects frozen or sealed
+    /// the TTD-only globals removed, the numbers TTD's text cannot carry set back exactly
+    /// (see the `exact_numbers` module), the elements' attributes of objects frozen or sealed
     /// while recording applied again, RegExp's legacy statics made again
     /// (see the `regexp_statics` module), and the trampoline table refilled by
     /// StableId.
@@ -93,6 +94,7 @@ impl Runtime {
         core.adopt_current_context()?;
         core.install_promise_callback()?;
         core.run_raw("polysnap:ttd-globals.js", DELETE_TTD_GLOBALS)?;
+        core.run_raw("polysnap:exact-numbers.js", crate::exact_numbers::RESTORE)?;
         core.run_raw("polysnap:integrity.js", crate::record::REAPPLY_INTEGRITY)?;
         if let Some(statics) = payload.file(crate::regexp_statics::FILE) {
             let statics = std::str::from_utf8(statics).ok().filter(|s| *s == "null" || s.starts_with('['));

@@ -49,6 +49,7 @@ pub mod natives;
 pub mod payload;
 
 mod convert;
+mod exact_numbers;
 mod inflate;
 mod record;
 mod regexp_statics;

@@ -186,6 +186,7 @@ impl Recorder {
         jsrt.add_ref(restore_finally)?;
         recorder.restore_finally = Some(restore_finally);
         recorder.core.run_raw("polysnap:regexp-statics.js", crate::regexp_statics::INSTALL)?;
+        recorder.core.run_raw("polysnap:exact-numbers.js", crate::exact_numbers::INSTALL)?;
         recorder.core.install_natives(natives)?;
         Ok(recorder)
     }
@@ -237,6 +238,16 @@ impl Recorder {
             HostValue::String(statics) => statics,
             _ => "null".to_owned(),
         };
+        match self.core.run("polysnap:exact-numbers", crate::exact_numbers::PREPARE)? {
+            HostValue::String(refused) if refused.is_empty() => {}
+            HostValue::String(refused) => return Err(ChakraError::HugeNumbers { paths: refused }),
+            other => {
+                return Err(ChakraError::Ttd {
+                    step: "capture",
+                    detail: format!("the exact-numbers table completed with {other:?}, expected a string"),
+                })
+            }
+        }
         let jsrt = &self.core.jsrt;
         let store = MemoryStore::new();
         // The snapshot must hold the wrap door open for the inflated heap's host; no
@@ -254,6 +265,7 @@ impl Recorder {
         // Closed again at once, whatever `emitTTDLog` did: scripts may still run here.
         self.core.close_wrap_door()?;
         let written = written?;
+        self.core.run("polysnap:exact-numbers", crate::exact_numbers::PUT_BACK)?;
         let ok = jsrt.value_type(written)? == JsValueType::BOOLEAN && jsrt.to_bool(written)?;
         let mut files = store.take_files();
         files.push((crate::regexp_statics::FILE.to_owned(), statics.into_bytes().into()));

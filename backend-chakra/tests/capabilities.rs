@@ -181,10 +181,18 @@ const PROBES: &[Probe] = &[
         name: "number_precision",
         // TTD's text writer prints doubles with "%.32f" (TTSerialize.cpp,
         // TextFormatWriter::WriteNakedDouble): magnitudes below ~1e-16 lose significant
-        // digits and below 1e-32 become 0 (Number.MIN_VALUE and EPSILON have own tokens).
-        setup: "var prec = [0.1 + 0.2, 1 / 3, Math.PI, 123456789.123456789, 1e21, Number.MAX_VALUE, 9007199254740993, 1.2345678901234567e-20, 6.02214076e-23, 2e-300, 2.2250738585072014e-308, 5e-324, Number.EPSILON];",
+        // digits and below 1e-32 become 0. polysnap carries those a script reaches from the
+        // global object (the `exact_numbers` module)...
+        setup: "var prec = [0.1 + 0.2, 1 / 3, Math.PI, 123456789.123456789, 1e21, Number.MAX_VALUE, 9007199254740993, 1.2345678901234567e-20, 6.02214076e-23, 2e-300, 2.2250738585072014e-308, 5e-324, Number.EPSILON, 1e300, -1e31];",
         check: "prec.map(function (x) { return x.toString(); })",
-        gap: Some("[\"0.30000000000000004\",\"0.3333333333333333\",\"3.141592653589793\",\"123456789.12345679\",\"1e+21\",\"1.7976931348623157e+308\",\"9007199254740992\",\"1.234567890123e-20\",\"6.02214076e-23\",\"0\",\"0\",\"5e-324\",\"2.220446049250313e-16\"]"),
+        gap: None,
+    },
+    Probe {
+        name: "number_precision_in_closures",
+        // ... but not those only a closure holds.
+        setup: "var readPrec = (function () { var a = 1.2345678901234567e-20, b = 2e-300, c = 0.1 + 0.2; return function () { return [a, b, c]; }; })();",
+        check: "readPrec().map(function (x) { return x.toString(); })",
+        gap: Some("[\"1.234567890123e-20\",\"0\",\"0.30000000000000004\"]"),
     },
     Probe {
         name: "natives_after_patching_apply",

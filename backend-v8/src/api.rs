@@ -295,7 +295,7 @@ impl snapshot_core::Builder for SnapshotBuilder {
             None => (self.build(CodeHandling::Clear)?, false),
         };
         let raw_len = payload.len() as u64;
-        Ok(Captured { payload, encoding: PayloadEncoding::Raw, raw_len, warm_code, contexts })
+        Ok(Captured { payload, encoding: PayloadEncoding::Raw, raw_len, warm_code, contexts, notes: Vec::new() })
     }
 
     fn add_context(&mut self, name: &str, scripts: &[(String, String)]) -> Result<(), ScriptError> {

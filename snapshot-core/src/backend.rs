@@ -255,6 +255,9 @@ pub struct Captured {
     pub warm_code: bool,
     /// The named contexts captured beside the default one, in the engine's index order.
     pub contexts: Vec<String>,
+    /// What the engine could not carry exactly and the capture found, one line each (`make`
+    /// prints them as notes).
+    pub notes: Vec<String>,
 }
 
 /// Runs setup code, then captures the heap. As a [`ScriptHost`] it runs scripts for

@@ -151,6 +151,9 @@ pub fn make_snapshot<A: Api>(
         "capturing the heap"
     });
     let captured = builder.capture(&capture).map_err(engine_error)?;
+    for note in &captured.notes {
+        options.note(&format!("{}: {note}", A::KIND));
+    }
     let embed_names = options.embed_names || cfg!(debug_assertions);
     let names = if embed_names { names_of(&records, &identities) } else { Vec::new() };
     let snapshot = Snapshot {
