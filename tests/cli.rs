@@ -409,11 +409,19 @@ fn make_refuses_by_path_what_would_not_restore_and_notes_declared_losses() {
                     dir.path(),
                     &["run", "numbers.psnap", "-p", "[limits, tiny.x, tiny.y, m.get('min'), m.get('big')].join(' ')"],
                 );
-                assert_eq!(stdout(&run), "1,-1e+31,1e+300 2e-300 1.2345678901234567e-20 5e-324 3e+200\n", "{}", stderr(&run));
+                assert_eq!(
+                    stdout(&run),
+                    "1,-1e+31,1e+300 2e-300 1.2345678901234567e-20 5e-324 3e+200\n",
+                    "{}",
+                    stderr(&run)
+                );
                 refused(
                     engine,
                     "var limits = Object.freeze({ big: 1e31 });",
-                    &["globalThis.limits.big is 1e+31 in a property that is neither writable nor configurable", "EXACT_NUMBERS"],
+                    &[
+                        "globalThis.limits.big is 1e+31 in a property that is neither writable nor configurable",
+                        "EXACT_NUMBERS",
+                    ],
                 );
                 refused(
                     engine,

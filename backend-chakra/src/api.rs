@@ -61,6 +61,19 @@ const GAPS: &[CapabilityGap] = &[
         symptom: "capability EXACT_NUMBERS is absent",
     },
     CapabilityGap {
+        capability: Capabilities::SHARED_MEMORY,
+        reason:
+            "this ChakraCore build has SharedArrayBuffer and Atomics turned off: they are absent in fresh runtimes too",
+        symptom: "'SharedArrayBuffer' is not defined",
+    },
+    CapabilityGap {
+        capability: Capabilities::TEMPLATE_IDENTITY,
+        reason:
+            "TTD does not keep which strings array belongs to which tagged-template call site: after restore a call \
+                 site gives a new one (a cache keyed on it misses once)",
+        symptom: "capability TEMPLATE_IDENTITY is absent",
+    },
+    CapabilityGap {
         capability: Capabilities::ZERO_COPY_PAYLOAD,
         reason: "TTD files are compressed and read through stream callbacks, so they are copied",
         symptom: "capability ZERO_COPY_PAYLOAD is absent",
@@ -175,7 +188,17 @@ const FIDELITY: Fidelity = Fidelity {
          created inside a `with` block that is still alive (polysnap cannot tell before capture whether one is, so \
          it refuses every `with` that creates one); create the functions outside the `with`",
     ),
-    stand_ins: None,
+    stand_ins: Some(
+        "this is polysnap's recording-time stand-in for Object.freeze, Object.seal or Promise.prototype.finally \
+         (ChakraCore's TTD cannot restore what the engine's own leave behind); the builtin is the engine's own again \
+         before capture, so after a restore this reference would not be === to it: take the reference after \
+         restore, or call the method through the object",
+    ),
+    tagged_templates_lose_identity: Some(
+        "ChakraCore's TTD does not keep which strings array belongs to which tagged-template call site: after a \
+         restore the call site gives a new array, so a cache keyed on it (lit-html's, for one) misses once, and \
+         `===` with an array kept from the setup is false (capability TEMPLATE_IDENTITY is absent)",
+    ),
 };
 
 fn specs(natives: &[&Native]) -> Result<Vec<NativeSpec>, ChakraError> {

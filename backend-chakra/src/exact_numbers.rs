@@ -66,9 +66,8 @@ pub(crate) const INSTALL: &str = r#"(function (g) {
       if (placed) return add(carried, [holder, key, toText(x), inMap]);
       if (huge(x)) add(refusals, path + ' is ' + toText(x) + ' in a property that is neither writable nor configurable');
     }
-    reach(g, 'globalThis');
-    while (next < queue.length) {
-      var o = queue[next][0], path = queue[next++][1];
+    // One object's own numbers, what it holds and its prototype.
+    function visit(o, path) {
       var view = inherits(o, typedArrayProto) && brand(typedArrayLength, o);
       var keys = ownKeys(o);
       for (var i = 0; i < keys.length; i++) {
@@ -94,6 +93,12 @@ pub(crate) const INSTALL: &str = r#"(function (g) {
           reach(v, path + '.[[SetData]]');
         }]);
       }
+    }
+    reach(g, 'globalThis');
+    while (next < queue.length) {
+      var entry = queue[next++];
+      // A proxy whose traps throw (a revoked one) holds nothing TTD writes as a number.
+      try { visit(entry[0], entry[1]); } catch (e) { /* left to TTD and make's restore check */ }
     }
     table = carried;
     if (refusals.length === 0) return '';
@@ -137,9 +142,8 @@ pub(crate) fn uncarried(snap: &[u8]) -> usize {
     let is_digit = |u: u16| (u16::from(b'0')..=u16::from(b'9')).contains(&u);
     let tiny: Vec<u16> = TINY.iter().map(|b| u16::from(*b)).collect();
     // A zero is written with 32 zeros too (a float array's element, -0): all zeros do not count.
-    let nonzero_digits = |from: usize| {
-        units[from..].iter().take_while(|u| is_digit(**u)).any(|u| *u != u16::from(b'0'))
-    };
+    let nonzero_digits =
+        |from: usize| units[from..].iter().take_while(|u| is_digit(**u)).any(|u| *u != u16::from(b'0'));
     units
         .windows(tiny.len())
         .enumerate()

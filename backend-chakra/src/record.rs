@@ -22,6 +22,21 @@ pub(crate) const HIDE_TTD_GLOBALS: &str = r#"(function (g) {
   return emit;
 })(this)"#;
 
+/// Installs `__polysnap_stand_ins` (`add(f)`, `isStandIn(value)`): the functions that stand
+/// in for builtins while a setup is recorded (see [`ARRAY_INTEGRITY`], [`PROMISE_FINALLY`]).
+/// The builtins are the engine's own again before capture, so a reference a setup kept to a
+/// stand-in would not be `===` to the builtin after restore: `make` refuses it by path.
+pub(crate) const STAND_INS: &str = r#"(function (g, define) {
+  var standIns = Object.create(null), count = 0;
+  define(g, '__polysnap_stand_ins', { __proto__: null, value: {
+    add: function (f) { standIns[count++] = f; },
+    isStandIn: function (value) {
+      for (var i = 0; i < count; i++) if (standIns[i] === value) return true;
+      return false;
+    }
+  } });
+})(this, Object.defineProperty)"#;
+
 /// TTD inflates an array (or an object with index keys) frozen or sealed by the engine's own
 /// `Object.freeze`/`Object.seal` with writable, configurable elements (still not
 /// extensible), while one whose attributes were set property by property comes back as it
@@ -77,6 +92,8 @@ pub(crate) const ARRAY_INTEGRITY: &str = r#"(function (O, R) {
   var seal = { seal(o) { return affected(o) ? level(o, false) : nativeSeal(o); } }.seal;
   O.freeze = freeze;
   O.seal = seal;
+  __polysnap_stand_ins.add(freeze);
+  __polysnap_stand_ins.add(seal);
   // Puts the engine's functions back where ours still are (a setup that replaced them, or
   // froze Object, keeps what it made; ours go on freezing arrays correctly there).
   return function () {
@@ -131,6 +148,7 @@ pub(crate) const PROMISE_FINALLY: &str = r#"(function (P, R) {
   defineProperty(finallyFn, 'name', { __proto__: null, value: 'finally', configurable: true });
   if (typeof nativeFinally !== 'function') return function () {};
   defineProperty(P.prototype, 'finally', { __proto__: null, value: finallyFn });
+  __polysnap_stand_ins.add(finallyFn);
   return function () {
     if (P.prototype['finally'] === finallyFn) defineProperty(P.prototype, 'finally', { __proto__: null, value: nativeFinally });
   };
@@ -179,6 +197,7 @@ impl Recorder {
         }
         jsrt.add_ref(emit)?;
         recorder.emit = Some(emit);
+        recorder.core.run_raw("polysnap:stand-ins.js", STAND_INS)?;
         let restore_integrity = recorder.core.run_raw("polysnap:array-integrity.js", ARRAY_INTEGRITY)?;
         jsrt.add_ref(restore_integrity)?;
         recorder.restore_integrity = Some(restore_integrity);

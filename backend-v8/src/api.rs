@@ -26,6 +26,11 @@ const GAPS: &[CapabilityGap] = &[
         reason: "V8 installs no WebAssembly object in an isolate that builds a snapshot: a setup cannot make modules or memories (they exist again after restore)",
         symptom: "WebAssembly is not defined",
     },
+    CapabilityGap {
+        capability: Capabilities::SHARED_MEMORY,
+        reason: "V8 10.2 installs SharedArrayBuffer and Atomics only in contexts it restores, never in one that builds a snapshot: while building, a setup sees stand-ins that throw (V8's own are there after restore)",
+        symptom: "is not available while building a V8 snapshot",
+    },
 ];
 
 impl Api for V8 {
@@ -48,6 +53,7 @@ impl Api for V8 {
             | Capabilities::CODE_CACHE
             | Capabilities::ZERO_COPY_PAYLOAD
             | Capabilities::CONCURRENT_RUNTIMES
+            | Capabilities::TEMPLATE_IDENTITY
             | Capabilities::LIVE_ITERATORS
             | Capabilities::ERROR_STACKS
     }
@@ -109,10 +115,11 @@ const FIDELITY: Fidelity = Fidelity {
     last_index_must_be_number: None,
     regexp_source_escapes_slash: None,
     functions_in_with_blocks: None,
+    tagged_templates_lose_identity: None,
     stand_ins: Some(
         "this is polysnap's build-time stand-in for a builtin V8 10.2 leaves out while it builds a snapshot \
          (Object.hasOwn, Array.prototype.at/findLast/findLastIndex, String.prototype.at, \
-         %TypedArray%.prototype.at/findLast/findLastIndex); after a restore V8's own is on the builtin and this \
+         %TypedArray%.prototype.at/findLast/findLastIndex, SharedArrayBuffer, Atomics); after a restore V8's own is on the builtin and this \
          reference would still be the stand-in: take the reference after restore (in main() or a deserialize \
          callback), or call the method through the object",
     ),
@@ -235,6 +242,25 @@ const STAND_INS_INSTALL: &str = r#"(function (g, define, describe, getProto, app
   add(typedArrayProto, 'at', at(true), 1);
   add(typedArrayProto, 'findLast', findLast(true, false), 1);
   add(typedArrayProto, 'findLastIndex', findLast(true, true), 1);
+  // SharedArrayBuffer and Atomics: no stand-in can share memory, so a setup sees builtins
+  // that say why they cannot work here (a fresh run and a restore have V8's own).
+  function unavailable(name) {
+    return function () {
+      throw new TypeErr(name + ' is not available while building a V8 snapshot: V8 10.2 installs it only in ' +
+        'restored contexts (capability SHARED_MEMORY is absent); use it after restore (in main() or a ' +
+        'deserialize callback)');
+    };
+  }
+  add(g, 'SharedArrayBuffer', unavailable('SharedArrayBuffer'), 1);
+  if (!describe(g, 'Atomics')) {
+    var atomics = ObjectCtor.create(ObjectCtor.prototype), atomicNames = ['add', 'and', 'compareExchange',
+      'exchange', 'isLockFree', 'load', 'notify', 'or', 'store', 'sub', 'wait', 'xor'];
+    for (var a = 0; a < atomicNames.length; a++) add(atomics, atomicNames[a], unavailable('Atomics.' + atomicNames[a]), 3);
+    define(atomics, Symbol.toStringTag, { __proto__: null, value: 'Atomics', configurable: true });
+    define(g, 'Atomics', { __proto__: null, value: atomics, writable: true, enumerable: false, configurable: true });
+    apply(weakAdd, standIns, [atomics]);
+    installed[installed.length] = [g, 'Atomics', atomics];
+  }
   var unscopables = Array.prototype[Symbol.unscopables], unscopableKeys = ['at', 'findLast', 'findLastIndex'], addedUnscopables = [];
   for (var i = 0; i < unscopableKeys.length; i++) {
     if (!describe(unscopables, unscopableKeys[i])) {

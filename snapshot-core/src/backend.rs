@@ -40,6 +40,11 @@ bitflags! {
         const LIVE_ITERATORS = 1 << 10;
         /// Error objects keep their `stack` text.
         const ERROR_STACKS = 1 << 11;
+        /// `SharedArrayBuffer` and `Atomics` work while a snapshot is built, as after restore.
+        const SHARED_MEMORY = 1 << 12;
+        /// A tagged template's call site gives the same strings array after restore as
+        /// before (libraries key caches on it).
+        const TEMPLATE_IDENTITY = 1 << 13;
     }
 }
 
@@ -207,6 +212,9 @@ pub struct Fidelity {
     /// The engine cannot capture a function created inside a `with` block, and why: setup
     /// scripts with a `with` that creates functions are refused before they run.
     pub functions_in_with_blocks: Option<&'static str>,
+    /// The engine gives a tagged template's call site a new strings array after restore,
+    /// and what that means: setup scripts with tagged templates are written with a note.
+    pub tagged_templates_lose_identity: Option<&'static str>,
 }
 
 /// Something an engine is known to lose across a snapshot, where it shows.
@@ -231,6 +239,7 @@ impl Fidelity {
         last_index_must_be_number: None,
         regexp_source_escapes_slash: None,
         functions_in_with_blocks: None,
+        tagged_templates_lose_identity: None,
         stand_ins: None,
     };
 }

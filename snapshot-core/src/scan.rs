@@ -34,6 +34,20 @@ pub fn functions_in_with_blocks(source: &str) -> Vec<usize> {
     found
 }
 
+/// Tagged templates (`` tag`...` ``, `` f(x)`...` ``, `` a[0]`...` ``): the line of each.
+pub fn tagged_templates(source: &str) -> Vec<usize> {
+    let tokens = tokens(source);
+    let tag_end =
+        |t: &Token<'_>| t.text == ")" || t.text == "]" || (is_identifier(t.text) && !regex_may_start(Some(t)));
+    tokens.windows(2).filter(|w| w[1].text == "`" && tag_end(&w[0])).map(|w| w[1].line).collect()
+}
+
+fn is_identifier(text: &str) -> bool {
+    text.bytes()
+        .next()
+        .is_some_and(|b| !b.is_ascii_digit() && (b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80))
+}
+
 /// A token: an identifier or keyword, or one punctuation mark (`=>` is one), with its line.
 #[derive(Debug, PartialEq)]
 struct Token<'a> {
@@ -81,6 +95,10 @@ fn tokens(source: &str) -> Vec<Token<'_>> {
                 i += 2;
             }
             b'\'' | b'"' | b'`' => {
+                // A template literal is a token of its own (a tag may come before it).
+                if c == b'`' {
+                    out.push(Token { text: &source[i..i + 1], line });
+                }
                 i += 1;
                 while i < bytes.len() && bytes[i] != c {
                     line += usize::from(bytes[i] == b'\n');
@@ -173,7 +191,14 @@ fn regex_may_start(previous: Option<&Token<'_>>) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::functions_in_with_blocks;
+    use super::{functions_in_with_blocks, tagged_templates};
+
+    #[test]
+    fn finds_tagged_templates_and_not_plain_ones() {
+        let source = "var a = html`<p>`;\nvar b = `plain ${x}`;\nf(1)`x`; list[0] `y`;\nreturn `z`; typeof `w`;\n";
+        assert_eq!(tagged_templates(source), vec![1, 3, 3]);
+        assert_eq!(tagged_templates("// tag`x`\nvar s = 'tag`x`';"), Vec::<usize>::new());
+    }
 
     #[test]
     fn finds_functions_made_inside_with_blocks_and_nothing_else() {

@@ -86,13 +86,20 @@
   // The builtins, by fixed name: each global's value (`%Array%`) and its prototype
   // (`%Array.prototype%`), the hidden %TypedArray% and Array.prototype's unscopables.
   var intrinsics = list();
+  // A backend's build-time stand-in for a builtin is no builtin (it leaves before capture).
+  var standInsAtInstall = getDesc(global, "__polysnap_stand_ins");
+  function isInstalledStandIn(value) {
+    return standInsAtInstall !== undefined && own(standInsAtInstall, "value") && standInsAtInstall.value.isStandIn(value);
+  }
   function intrinsic(name, value) {
-    if (value !== null && (typeof value === "object" || typeof value === "function")) add(intrinsics, [name, value]);
+    if (value === null || (typeof value !== "object" && typeof value !== "function") || isInstalledStandIn(value)) return;
+    add(intrinsics, [name, value]);
   }
   var globalNames = Object.getOwnPropertyNames(global);
   for (var g = 0; g < globalNames.length; g++) {
     var name = globalNames[g], d = getDesc(global, name);
     if (apply(strSlice, name, [0, 11]) === "__polysnap_" || !d || !own(d, "value") || d.value === global) continue;
+    if (isInstalledStandIn(d.value)) continue;
     intrinsic("%" + name + "%", d.value);
     var proto = typeof d.value === "function" && getDesc(d.value, "prototype");
     if (proto && own(proto, "value")) intrinsic("%" + name + ".prototype%", proto.value);

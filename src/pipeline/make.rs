@@ -151,7 +151,7 @@ pub fn make_snapshot<A: Api>(
         "capturing the heap"
     });
     let captured = builder.capture(&capture).map_err(engine_error)?;
-    for note in &captured.notes {
+    for note in captured.notes.iter().cloned().chain(tagged_template_note::<A>(scripts)) {
         options.note(&format!("{}: {note}", A::KIND));
     }
     let embed_names = options.embed_names || cfg!(debug_assertions);
@@ -215,6 +215,19 @@ fn refuse_with_blocks<A: Api>(scripts: &[Script]) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// A note when setup scripts use tagged templates on an engine that gives their call sites
+/// new strings arrays after restore, naming the first.
+fn tagged_template_note<A: Api>(scripts: &[Script]) -> Option<String> {
+    let what = A::fidelity().tagged_templates_lose_identity?;
+    let mut sites = scripts.iter().flat_map(|s| {
+        snapshot_core::scan::tagged_templates(&s.source).into_iter().map(move |line| format!("{}:{line}", s.name))
+    });
+    let first = sites.next()?;
+    let more = sites.count();
+    let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+    Some(format!("{what}: {first}{more}"))
 }
 
 /// The names of the identities and of the rehydrators that wrote records, where known.
