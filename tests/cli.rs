@@ -102,10 +102,16 @@ fn process_exit_sets_the_status() {
 
 #[test]
 fn unusable_snapshots_exit_two_with_a_clear_message() {
+    for engine in engines() {
+        unusable_snapshots_of(engine);
+    }
+}
+
+fn unusable_snapshots_of(engine: &str) {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "setup.js", "var x = 1;");
-    let engine = engines()[0];
-    polysnap(dir.path(), &["make", "--engine", engine, "-o", "good.psnap", "setup.js"]);
+    let made = polysnap(dir.path(), &["make", "--engine", engine, "-o", "good.psnap", "setup.js"]);
+    assert_eq!(made.status.code(), Some(0), "{engine}: {}", stderr(&made));
     let good = std::fs::read(dir.path().join("good.psnap")).unwrap();
     let mut flipped = good.clone();
     let middle = flipped.len() - 100;
@@ -125,10 +131,11 @@ fn unusable_snapshots_exit_two_with_a_clear_message() {
     ];
     for (file, message) in cases {
         let run = polysnap(dir.path(), &["run", file]);
-        assert_eq!(run.status.code(), Some(2), "{file}: {}", stderr(&run));
-        assert!(stderr(&run).contains(message), "{file}: expected `{message}` in: {}", stderr(&run));
+        assert_eq!(run.status.code(), Some(2), "{engine}: {file}: {}", stderr(&run));
+        assert!(stderr(&run).contains(message), "{engine}: {file}: expected `{message}` in: {}", stderr(&run));
         let inspect = polysnap(dir.path(), &["inspect", file]);
-        assert_eq!(inspect.status.code(), Some(2), "inspect {file}");
+        assert_eq!(inspect.status.code(), Some(2), "{engine}: inspect {file}");
+        assert!(stderr(&inspect).contains(message), "{engine}: inspect {file}: {}", stderr(&inspect));
     }
 }
 
@@ -139,9 +146,14 @@ fn usage_errors_exit_two() {
         let out = polysnap(dir.path(), args);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
     }
-    let missing_script = polysnap(dir.path(), &["make", "--engine", engines()[0], "nope.js"]);
-    assert_eq!(missing_script.status.code(), Some(2));
-    assert!(stderr(&missing_script).contains("cannot read script nope.js"), "{}", stderr(&missing_script));
+    for engine in engines() {
+        let missing_script = polysnap(dir.path(), &["make", "--engine", engine, "nope.js"]);
+        assert_eq!(missing_script.status.code(), Some(2), "{engine}");
+        assert!(stderr(&missing_script).contains("cannot read script nope.js"), "{engine}: {}", stderr(&missing_script));
+        let no_output = polysnap(dir.path(), &["run", "--engine", engine, "x.psnap"]);
+        assert_eq!(no_output.status.code(), Some(2), "{engine}: run takes no --engine: {}", stderr(&no_output));
+        assert!(stderr(&no_output).contains("--engine"), "{engine}: {}", stderr(&no_output));
+    }
 }
 
 #[test]

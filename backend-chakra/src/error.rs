@@ -103,7 +103,7 @@ pub enum ChakraError {
     /// A bytecode cache (from [`Runtime::serialize_script`](crate::Runtime::serialize_script))
     /// failed a check before ChakraCore saw it.
     #[error(
-        "invalid ChakraCore bytecode cache: {reason}. Expected the bytes Runtime::serialize_script          returned for this exact source on this library build; make them again with serialize_script"
+        "invalid ChakraCore bytecode cache: {reason}. Expected the bytes Runtime::serialize_script returned for this exact source on this library build; make them again with serialize_script"
     )]
     Bytecode {
         /// What was wrong.

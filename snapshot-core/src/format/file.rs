@@ -35,7 +35,31 @@ pub fn remove_temp_files_of(folder: &Path, pid: u32) -> usize {
         .count()
 }
 
-/// Writes whatever `fill` produces to `path` atomically.
+/// Removes the temporary files that writers no longer running left in `folder` (killed while
+/// writing: their pid has no `/proc` entry); returns how many. Where there is no `/proc`,
+/// nothing is removed.
+pub fn remove_stale_temp_files(folder: &Path) -> usize {
+    let proc = Path::new("/proc");
+    let Ok(entries) = std::fs::read_dir(folder) else { return 0 };
+    if !proc.join("self").exists() {
+        return 0;
+    }
+    let writer = |name: &str| -> Option<u32> {
+        let rest = name.strip_prefix(".psnap-")?;
+        if !rest.ends_with(".tmp") {
+            return None;
+        }
+        rest.split('-').next()?.parse().ok()
+    };
+    entries
+        .flatten()
+        .filter(|e| e.file_name().to_str().and_then(writer).is_some_and(|pid| !proc.join(pid.to_string()).exists()))
+        .filter(|e| std::fs::remove_file(e.path()).is_ok())
+        .count()
+}
+
+/// Writes whatever `fill` produces to `path` atomically (first removing what killed writers
+/// left beside it: [`remove_stale_temp_files`]).
 pub fn write_bytes_atomic(
     path: &Path,
     fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
@@ -45,6 +69,7 @@ pub fn write_bytes_atomic(
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
+    remove_stale_temp_files(folder);
     let prefix = temp_prefix(std::process::id());
     let temp = tempfile::Builder::new().prefix(&prefix).suffix(".tmp").tempfile_in(folder).map_err(io)?;
     {
@@ -66,6 +91,24 @@ pub fn read(path: &Path) -> Result<Vec<u8>, FormatError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_write_removes_what_dead_writers_left_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let own = format!("{}abc.tmp", temp_prefix(std::process::id()));
+        // Above any pid Linux hands out (pid_max is at most 2^22).
+        let dead = format!("{}abc.tmp", temp_prefix(4_000_000_000));
+        for name in [own.as_str(), dead.as_str(), ".psnap-notapid-abc.tmp", "other.tmp"] {
+            std::fs::write(dir.path().join(name), b"x").unwrap();
+        }
+        write_bytes_atomic(&dir.path().join("out.bin"), |out| out.write_all(b"new")).unwrap();
+        let mut left: Vec<String> =
+            std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+        left.sort();
+        let mut expected = vec![own, ".psnap-notapid-abc.tmp".to_owned(), "other.tmp".to_owned(), "out.bin".to_owned()];
+        expected.sort();
+        assert_eq!(left, expected);
+    }
 
     #[test]
     fn only_the_named_process_temporary_files_are_removed() {
