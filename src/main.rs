@@ -159,7 +159,8 @@ enum Command {
     },
 }
 
-fn print_bench(engine: EngineKind, r: &bench::BenchReport) {
+/// Prints the report; a variant whose output differs from cold's is a failure (exit 1).
+fn print_bench(engine: EngineKind, r: &bench::BenchReport) -> Result<(), Failure> {
     let ms = |value: Option<f64>| value.map_or_else(|| "-".to_owned(), |ms| format!("{ms:.1}"));
     let ratio = |value: Option<f64>| value.map_or_else(|| "-".to_owned(), |ms| format!("{:.2}", ms / r.cold_ms));
     let code_cache = r.code_cache_ms.as_ref().ok().copied();
@@ -184,7 +185,19 @@ fn print_bench(engine: EngineKind, r: &bench::BenchReport) {
     }
     let agree = |other: &Option<String>| other.as_ref().is_none_or(|o| *o == r.cold_output);
     let same = r.cold_output == r.restored_output && agree(&r.warm_output) && agree(&r.code_cache_output);
-    print_line(&format!("outputs: {}", if same { "every variant agrees with cold" } else { "DIFFER" }));
+    if same {
+        print_line("outputs: every variant agrees with cold");
+        return Ok(());
+    }
+    let shown = |o: &Option<String>| o.as_deref().unwrap_or("-").to_owned();
+    Err(Failure::Js(format!(
+        "the variants' outputs differ, so their times are not comparable: cold {:?}, restored {:?}, warm {:?}, \
+         code-cache {:?}",
+        r.cold_output,
+        r.restored_output,
+        shown(&r.warm_output),
+        shown(&r.code_cache_output)
+    )))
 }
 
 fn parse_context(text: &str) -> Result<(String, PathBuf), String> {
@@ -260,7 +273,8 @@ fn main() -> ExitCode {
         }
         Command::Bench { engine, scripts, print, warmup, runs } => {
             let engine: EngineKind = engine.into();
-            bench::bench(&bench::BenchArgs { engine, scripts, print, warmup, runs }).map(|r| print_bench(engine, &r))
+            bench::bench(&bench::BenchArgs { engine, scripts, print, warmup, runs })
+                .and_then(|r| print_bench(engine, &r))
         }
     };
     match result {

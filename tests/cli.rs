@@ -149,7 +149,11 @@ fn usage_errors_exit_two() {
     for engine in engines() {
         let missing_script = polysnap(dir.path(), &["make", "--engine", engine, "nope.js"]);
         assert_eq!(missing_script.status.code(), Some(2), "{engine}");
-        assert!(stderr(&missing_script).contains("cannot read script nope.js"), "{engine}: {}", stderr(&missing_script));
+        assert!(
+            stderr(&missing_script).contains("cannot read script nope.js"),
+            "{engine}: {}",
+            stderr(&missing_script)
+        );
         let no_output = polysnap(dir.path(), &["run", "--engine", engine, "x.psnap"]);
         assert_eq!(no_output.status.code(), Some(2), "{engine}: run takes no --engine: {}", stderr(&no_output));
         assert!(stderr(&no_output).contains("--engine"), "{engine}: {}", stderr(&no_output));
@@ -485,5 +489,23 @@ fn an_empty_setup_script_makes_and_restores() {
         assert_eq!(made.status.code(), Some(0), "{engine}: {}", stderr(&made));
         let run = polysnap(dir.path(), &["run", "e.psnap", "empty.js", "-p", "kept"]);
         assert_eq!((run.status.code(), stdout(&run).as_str()), (Some(0), "7\n"), "{engine}: {}", stderr(&run));
+    }
+}
+
+/// `polysnap bench` checks what it times: variants that print different things fail (exit 1,
+/// naming the outputs); agreeing ones pass.
+#[test]
+fn bench_fails_when_the_variants_outputs_differ() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "setup.js", "var made = Date.now();");
+    for engine in engines() {
+        let agree =
+            polysnap(dir.path(), &["bench", "--engine", engine, "--runs", "1", "-p", "typeof made", "setup.js"]);
+        assert_eq!(agree.status.code(), Some(0), "{engine}: {}", stderr(&agree));
+        assert!(stdout(&agree).contains("every variant agrees with cold"), "{engine}: {}", stdout(&agree));
+        // The restored variants print the capture's time, cold prints its own.
+        let differ = polysnap(dir.path(), &["bench", "--engine", engine, "--runs", "1", "-p", "made", "setup.js"]);
+        assert_eq!(differ.status.code(), Some(1), "{engine}: {}", stderr(&differ));
+        assert!(stderr(&differ).contains("outputs differ"), "{engine}: {}", stderr(&differ));
     }
 }

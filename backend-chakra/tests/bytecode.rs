@@ -294,7 +294,13 @@ fn child_random() {
     for (seed, len) in [(7, 84), (8, 500), (9, bc.len())] {
         let mut b = noise(seed, len);
         b[..8].copy_from_slice(backend_chakra::bytecode::ENVELOPE_MAGIC);
-        assert_refused(&mut rt, &format!("magic + {len} random bytes"), SCRIPT, &b, "expected envelope version 1, found");
+        assert_refused(
+            &mut rt,
+            &format!("magic + {len} random bytes"),
+            SCRIPT,
+            &b,
+            "expected envelope version 1, found",
+        );
     }
     // A well-formed envelope (checksum recomputed) around bytecode whose ChakraCore header is
     // random or names another engine version: ChakraCore's own header check refuses it, and
