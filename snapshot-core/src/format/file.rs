@@ -36,8 +36,8 @@ pub fn remove_temp_files_of(folder: &Path, pid: u32) -> usize {
 }
 
 /// Removes the temporary files that writers no longer running left in `folder` (killed while
-/// writing: their pid has no `/proc` entry); returns how many. Where there is no `/proc`,
-/// nothing is removed.
+/// writing: their pid has no `/proc` entry, or is a zombie nobody reaped); returns how many.
+/// Where there is no `/proc`, nothing is removed.
 pub fn remove_stale_temp_files(folder: &Path) -> usize {
     let proc = Path::new("/proc");
     let Ok(entries) = std::fs::read_dir(folder) else { return 0 };
@@ -53,9 +53,17 @@ pub fn remove_stale_temp_files(folder: &Path) -> usize {
     };
     entries
         .flatten()
-        .filter(|e| e.file_name().to_str().and_then(writer).is_some_and(|pid| !proc.join(pid.to_string()).exists()))
+        .filter(|e| e.file_name().to_str().and_then(writer).is_some_and(|pid| !running(proc, pid)))
         .filter(|e| std::fs::remove_file(e.path()).is_ok())
         .count()
+}
+
+/// Whether process `pid` runs: it has a `/proc` entry whose state is not `Z` (a zombie has
+/// ended; it only waits to be reaped, which a container's first process may never do).
+fn running(proc: &Path, pid: u32) -> bool {
+    let Ok(stat) = std::fs::read_to_string(proc.join(pid.to_string()).join("stat")) else { return false };
+    // `pid (comm) S ...`: the state follows the last `)` (comm may hold anything).
+    stat.rsplit_once(')').and_then(|(_, rest)| rest.trim_start().chars().next()).is_some_and(|state| state != 'Z')
 }
 
 /// Writes whatever `fill` produces to `path` atomically (first removing what killed writers
