@@ -242,13 +242,20 @@ fn global_keys(host: &mut dyn ScriptHost) -> Result<Vec<String>, Error> {
 }
 
 /// Those of `keys` (the global object's own keys after a restore) that `before` has no line
-/// for, in order, once each.
+/// for, in order, once each. Only identifiers can be: a restore adds lexical bindings, and
+/// the reader writes an identifier key as `.key` (any other as `["..."]`, which is compared
+/// as a path like any other property).
 fn new_global_names(before: &Observed, keys: &[String]) -> Vec<String> {
+    let identifier = |key: &str| {
+        let mut chars = key.chars();
+        chars.next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
+            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+    };
     let known: std::collections::HashSet<&str> =
         before.lines.iter().filter_map(|l| global_name(l)).filter_map(|n| n.strip_prefix('.')).collect();
     let mut new: Vec<String> = Vec::new();
     for key in keys {
-        if !key.is_empty() && !key.starts_with("__polysnap_") && !known.contains(key.as_str()) && !new.contains(key) {
+        if identifier(key) && !key.starts_with("__polysnap_") && !known.contains(key.as_str()) && !new.contains(key) {
             new.push(key.clone());
         }
     }
@@ -422,6 +429,15 @@ mod tests {
 
     fn observed(lines: &[&str]) -> Observed {
         Observed { lines: lines.iter().map(|l| l.to_string()).collect(), ..Observed::default() }
+    }
+
+    #[test]
+    fn only_identifiers_missing_before_are_new_globals() {
+        // A restore that turned `let L` into a property adds `L`; `a-b` was there all along
+        // (read as `["a-b"]`), and so was `x`.
+        let before = observed(&["globalThis.x\tdata ecw", "globalThis[\"a-b\"]\tdata ecw"]);
+        let keys: Vec<String> = ["x", "a-b", "L", "L", "__polysnap_state", "1"].map(str::to_owned).into();
+        assert_eq!(new_global_names(&before, &keys), ["L"]);
     }
 
     #[test]

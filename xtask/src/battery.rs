@@ -265,8 +265,10 @@ fn polysnap(binary: &Path, args: &[&str], env: &[(String, String)]) -> Ran {
     }
 }
 
+/// The first line of `text` that is not a note (`make` writes its notes before an error).
 fn first_line(text: &str) -> String {
-    let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim();
+    let note = |l: &str| l.trim().starts_with("polysnap: note: ");
+    let line = text.lines().find(|l| !l.trim().is_empty() && !note(l)).unwrap_or("").trim();
     line.strip_prefix("polysnap: ").unwrap_or(line).chars().take(300).collect()
 }
 

@@ -376,8 +376,10 @@ fn read_lossy(path: &Path) -> Result<String> {
 }
 
 /// The first non-empty line of a process's stderr (or a note that there was none).
+/// The first line of `text` that is not a note (`make` writes its notes before an error).
 fn first_line(text: &str) -> String {
-    text.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("(no message)").to_owned()
+    let note = |l: &str| l.starts_with("polysnap: note: ");
+    text.lines().map(str::trim).find(|l| !l.is_empty() && !note(l)).unwrap_or("(no message)").to_owned()
 }
 
 /// What a process that ended badly did, for a failing cell: `SIGNAL 11 (make)`,
