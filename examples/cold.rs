@@ -7,6 +7,9 @@
 //! With `--raw SNAPSHOT` instead of scripts it is the engine's floor, whole-process: the
 //! snapshot's payload handed straight to the backend (natives in the snapshot's order, no
 //! rehydrators, no callbacks), then `String(EXPR)`.
+//!
+//! Like `polysnap run`, it leaves the runtime to the end of the process (no engine teardown),
+//! so that every row of the benchmark ends its process the same way.
 
 use std::process::ExitCode;
 
@@ -26,9 +29,17 @@ fn run<A: Api>(scripts: &[String], expr: &str) -> Result<String, Error> {
     for script in &all {
         runtime.run_script(&script.name, &script.source).map_err(|source| Error::Engine { engine: A::KIND, source })?;
     }
+    let printed = print(&mut runtime, expr);
+    std::mem::forget(runtime);
+    printed
+}
+
+/// `String(EXPR)` in `runtime`.
+fn print(runtime: &mut impl ScriptHost, expr: &str) -> Result<String, Error> {
+    let engine = runtime.engine();
     match runtime
         .run_script("[eval]", &format!("String(({expr}))"))
-        .map_err(|source| Error::Engine { engine: A::KIND, source })?
+        .map_err(|source| Error::Engine { engine, source })?
     {
         HostValue::String(text) => Ok(text),
         other => Ok(format!("{other:?}")),
@@ -42,13 +53,11 @@ fn raw<A: Api>(snapshot: &str, expr: &str) -> Result<String, Error> {
     let file = polysnap::SnapshotFile::open(snapshot.as_ref())?;
     let natives = polysnap::core::reconcile(&file.snapshot().refs, &registry, polysnap::core::ExtraPolicy::Reject)?;
     let mut runtime = A::Runtime::restore(file.payload(), &natives).map_err(|e| Error::engine(A::KIND, e))?;
-    match runtime
-        .run_script("[eval]", &format!("String(({expr}))"))
-        .map_err(|source| Error::Engine { engine: A::KIND, source })?
-    {
-        HostValue::String(text) => Ok(text),
-        other => Ok(format!("{other:?}")),
-    }
+    let printed = print(&mut runtime, expr);
+    // The runtime may use the mapped payload to the end: neither is torn down.
+    std::mem::forget(runtime);
+    std::mem::forget(file);
+    printed
 }
 
 fn main() -> ExitCode {

@@ -106,6 +106,7 @@ fn whole_process(workspace: &Path, polysnap: &Path, dir: &Path, engine: &str, ts
         variants.push(("run, code-cache".into(), run("wp-cc.psnap")));
     }
     let mut cold_ms = None;
+    let mut cold_output: Option<String> = None;
     println!("{:<18} {:>10} {:>10} {:>12}", "variant", "wall ms", "/ cold", "peak RSS");
     for (name, argv) in variants {
         let mut runs: Vec<(f64, u64)> = Vec::new();
@@ -116,6 +117,15 @@ fn whole_process(workspace: &Path, polysnap: &Path, dir: &Path, engine: &str, ts
             let ms = start.elapsed().as_secs_f64() * 1000.0;
             if !out.status.success() {
                 bail!("{name}: {}", String::from_utf8_lossy(&out.stderr));
+            }
+            // Every run of every variant must print what cold printed: else its time is not
+            // a time for the same work.
+            let printed = String::from_utf8_lossy(&out.stdout).into_owned();
+            let expected = cold_output.get_or_insert_with(|| printed.clone());
+            if printed != *expected {
+                bail!(
+                    "{name} printed {printed:?}, cold printed {expected:?}: the rows would not compare the same work"
+                );
             }
             let stderr = String::from_utf8_lossy(&out.stderr);
             let kib: u64 = stderr.lines().last().and_then(|l| l.trim().parse().ok()).unwrap_or(0);
