@@ -116,6 +116,7 @@ const FIDELITY: Fidelity = Fidelity {
     regexp_source_escapes_slash: None,
     functions_in_with_blocks: None,
     tagged_templates_lose_identity: None,
+    state_values_limit: None,
     stand_ins: Some(
         "this is polysnap's build-time stand-in for a builtin V8 10.2 leaves out while it builds a snapshot \
          (Object.hasOwn, Array.prototype.at/findLast/findLastIndex, String.prototype.at, \

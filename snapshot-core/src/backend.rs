@@ -215,6 +215,9 @@ pub struct Fidelity {
     /// The engine gives a tagged template's call site a new strings array after restore,
     /// and what that means: setup scripts with tagged templates are written with a note.
     pub tagged_templates_lose_identity: Option<&'static str>,
+    /// The verified capture reads at most this many values of a heap on this engine (its own
+    /// default is 4,000,000), and why: what lies beyond is a `not checked` note.
+    pub state_values_limit: Option<(usize, &'static str)>,
 }
 
 /// Something an engine is known to lose across a snapshot, where it shows.
@@ -241,6 +244,7 @@ impl Fidelity {
         functions_in_with_blocks: None,
         tagged_templates_lose_identity: None,
         stand_ins: None,
+        state_values_limit: None,
     };
 }
 

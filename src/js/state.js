@@ -219,7 +219,13 @@
       finding("lost", path, kindName);
       return true;
     }
-    function line(path, text) { add(lines, path + "\t" + text); }
+    // Past the limit, one last line `path\t...` (where the walk stopped) and nothing more.
+    function line(path, text) {
+      if (lines.length < limit) return add(lines, path + "\t" + text);
+      if (lines.length > limit) return;
+      finding("uncovered", path, "the walk stopped after " + limit + " values" + (opt("limitWhy") ? " (" + opt("limitWhy") + ")" : ""));
+      add(lines, path + "\t...");
+    }
     function finding(kind, path, why) { add(findings, "\u0001" + kind + "\t" + path + "\t" + why); }
     function checkNumber(path, value) {
       // Number.MAX_VALUE itself is recorded fine by the one engine with such a limit
@@ -233,10 +239,7 @@
       return d && own(d, "value") && typeof d.value === "string" ? d.value : "a thrown " + typeof e;
     }
     function visit(path, value) {
-      if (lines.length >= limit) {
-        if (lines.length === limit) { finding("uncovered", path, "the walk stopped after " + limit + " values"); line(path, "..."); }
-        return;
-      }
+      if (lines.length >= limit) return line(path, "...");
       var type = typeof value;
       if (value === null || type === "undefined" || type === "boolean") return line(path, "" + value);
       if (type === "number") { checkNumber(path, value); return line(path, number(value)); }
@@ -275,7 +278,7 @@
       if (known !== undefined) lost(path, known);
       var view = visitInternals(path, value);
       var keys = ownKeys(value);
-      for (var i = 0; i < keys.length; i++) {
+      for (var i = 0; i < keys.length && lines.length <= limit; i++) {
         var key = keys[i];
         if (value === global && typeof key === "string" && (skipped[key] || apply(strSlice, key, [0, 11]) === "__polysnap_")) continue;
         if (view && typeof key === "string" && isIndex(key)) continue;

@@ -98,6 +98,10 @@ fn options(fidelity: &Fidelity, skip: &[String]) -> String {
     if let Some(why) = fidelity.stand_ins {
         options.insert("standInWhy".into(), why.into());
     }
+    if let Some((limit, why)) = fidelity.state_values_limit {
+        options.insert("limit".into(), limit.into());
+        options.insert("limitWhy".into(), why.into());
+    }
     serde_json::Value::Object(options).to_string()
 }
 
@@ -172,6 +176,7 @@ pub fn compare(before: &Observed, after: &Observed, fidelity: &Fidelity) -> Comp
         before_lines.retain(|l| !under(l));
         after_lines.retain(|l| !under(l));
     }
+    cut_where_a_walk_stopped(&mut before_lines, &mut after_lines);
     let mut escaped_slash = None;
     // RegExps whose source line was excused: their own `source` property (ChakraCore keeps
     // one on each RegExp) says the same.
@@ -201,6 +206,24 @@ pub fn compare(before: &Observed, after: &Observed, fidelity: &Fidelity) -> Comp
         notes.push(format!("{what}: {} is {} at capture and {} after a restore", d.path, d.before, d.after));
     }
     Comparison { difference, notes }
+}
+
+/// When both readings stopped at the engine's limit of values (the last line says `...`),
+/// they are compared only as far as the shorter goes: each stopped after the same number of
+/// raw lines, but lines excused above (added by a restore, declared lost) were taken out of
+/// one side only, so the two stop at different paths. What lies beyond is a `not checked`
+/// note. When only one stopped, nothing is cut: a restore that lost the tail of a heap must
+/// still show as a difference.
+fn cut_where_a_walk_stopped(before: &mut Vec<&String>, after: &mut Vec<&String>) {
+    let stopped = |lines: &[&String]| lines.last().is_some_and(|l| value_of(l) == "...");
+    if !stopped(before) || !stopped(after) {
+        return;
+    }
+    before.pop();
+    after.pop();
+    let shorter = before.len().min(after.len());
+    before.truncate(shorter);
+    after.truncate(shorter);
 }
 
 /// A RegExp source line's value with `\/` read as `/` (the reader writes a backslash as
@@ -348,8 +371,10 @@ pub fn after_restore<A: Api>(
     let mut runtime =
         <A::Runtime as snapshot_core::Runtime>::restore(payload, natives).map_err(|e| Error::engine(A::KIND, e))?;
     let fidelity = A::fidelity();
-    // The same kinds left out as before capture; no hazards to look for.
-    let reading = Fidelity { lost_kinds: fidelity.lost_kinds, ..Fidelity::NONE };
+    // The same kinds left out and the same limit of values as before capture; no hazards
+    // to look for.
+    let reading =
+        Fidelity { lost_kinds: fidelity.lost_kinds, state_values_limit: fidelity.state_values_limit, ..Fidelity::NONE };
     let mut notes = Vec::new();
     // Global properties the restore added (lexical bindings turned into properties) are left
     // out of the reading: walked first, they would also rename every path through them.
@@ -438,6 +463,24 @@ mod tests {
         let before = observed(&["globalThis.x\tdata ecw", "globalThis[\"a-b\"]\tdata ecw"]);
         let keys: Vec<String> = ["x", "a-b", "L", "L", "__polysnap_state", "1"].map(str::to_owned).into();
         assert_eq!(new_global_names(&before, &keys), ["L"]);
+    }
+
+    #[test]
+    fn readings_that_both_stopped_compare_as_far_as_the_shorter() {
+        // The restore added `added` (excused), so its reading stopped one value earlier.
+        let fidelity = Fidelity { added_after_restore: &["globalThis.added"], ..Fidelity::NONE };
+        let before = observed(&["globalThis.a\t1", "globalThis.b\t2", "globalThis.c\t..."]);
+        let after = observed(&["globalThis.added\t0", "globalThis.a\t1", "globalThis.b\t..."]);
+        assert_eq!(compare(&before, &after, &fidelity).difference, None);
+        let changed = observed(&["globalThis.added\t0", "globalThis.a\t9", "globalThis.b\t..."]);
+        assert!(compare(&before, &changed, &fidelity).difference.is_some());
+    }
+
+    #[test]
+    fn a_restore_that_lost_the_tail_still_differs_when_only_the_capture_stopped() {
+        let before = observed(&["globalThis.a\t1", "globalThis.b\t2", "globalThis.c\t..."]);
+        let after = observed(&["globalThis.a\t1"]);
+        assert!(compare(&before, &after, &Fidelity::NONE).difference.is_some());
     }
 
     #[test]
