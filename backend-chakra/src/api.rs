@@ -74,6 +74,13 @@ const GAPS: &[CapabilityGap] = &[
         symptom: "capability TEMPLATE_IDENTITY is absent",
     },
     CapabilityGap {
+        capability: Capabilities::WEAK_KEY_INTEGRITY,
+        reason: "TTD brings a frozen or sealed object that is a WeakMap key back non-extensible with read-only \
+                 properties, but Object.isFrozen / isSealed say false (WeakSet and Map keys are unaffected); make \
+                 refuses such an object by path",
+        symptom: "capability WEAK_KEY_INTEGRITY is absent",
+    },
+    CapabilityGap {
         capability: Capabilities::ZERO_COPY_PAYLOAD,
         reason: "TTD files are compressed and read through stream callbacks, so they are copied",
         symptom: "capability ZERO_COPY_PAYLOAD is absent",

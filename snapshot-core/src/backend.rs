@@ -45,6 +45,9 @@ bitflags! {
         /// A tagged template's call site gives the same strings array after restore as
         /// before (libraries key caches on it).
         const TEMPLATE_IDENTITY = 1 << 13;
+        /// An object that is a `WeakMap` key keeps its integrity level after restore
+        /// (`Object.isFrozen` / `isSealed` still say true).
+        const WEAK_KEY_INTEGRITY = 1 << 14;
     }
 }
 

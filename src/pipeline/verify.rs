@@ -326,15 +326,26 @@ fn difference(before: Option<&str>, after: Option<&str>) -> Difference {
 }
 
 /// The declared gap of engine `A` that explains `difference`, if one does: a number that
-/// came back as another number on an engine without exact numbers.
+/// came back as another number on an engine without exact numbers; a frozen or sealed
+/// object that came back only non-extensible on an engine that loses the integrity level of
+/// weak keys.
 fn explained_by<A: Api>(difference: &Difference) -> String {
+    use snapshot_core::Capabilities;
     let number = |text: &str| text == "-0" || text.parse::<f64>().is_ok();
-    let gap = A::gaps().iter().find(|gap| gap.capability == snapshot_core::Capabilities::EXACT_NUMBERS);
-    match gap {
-        Some(gap) if number(&difference.before) && number(&difference.after) => {
-            format!("{}: {}; capability EXACT_NUMBERS is absent", A::KIND, gap.reason)
-        }
-        _ => String::new(),
+    let (before, after) = (difference.before.as_str(), difference.after.as_str());
+    let integrity_lost = (before.ends_with(", frozen") || before.ends_with(", sealed"))
+        && after.ends_with(", not extensible")
+        && before.rsplit_once(", ").map(|(kind, _)| kind) == after.rsplit_once(", ").map(|(kind, _)| kind);
+    let explaining = if number(before) && number(after) {
+        Capabilities::EXACT_NUMBERS
+    } else if integrity_lost {
+        Capabilities::WEAK_KEY_INTEGRITY
+    } else {
+        return String::new();
+    };
+    match A::gaps().iter().find(|gap| gap.capability == explaining) {
+        Some(gap) => format!("{}: {}; {}", A::KIND, gap.reason, gap.symptom),
+        None => String::new(),
     }
 }
 
