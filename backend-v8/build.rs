@@ -1,5 +1,6 @@
-//! Build script of backend-v8: finds Debian's libnode108 (V8 10.2), compiles the C++ shim
-//! against its headers and links `libnode.so` with an rpath so binaries find it at run time.
+//! Build script of backend-v8: finds Debian's libnode108 (V8 10.2) and compiles the C++ shim
+//! against its headers into a shared library linked to libnode, which the crate opens at run
+//! time (so binaries that depend on the crate do not link libnode themselves).
 //!
 //! Engine root: `$POLYSNAP_V8_DIR`, else `<workspace>/.engines/v8` (the root of a
 //! `dpkg -x libnode108_*.deb` plus `libnode-dev`), as `cargo xtask setup` lays it out.
@@ -34,26 +35,23 @@ fn main() {
     println!("cargo:rerun-if-changed={}", header.display());
     println!("cargo:rerun-if-changed={}", lib.display());
 
-    compile_shim(&include);
-
-    println!("cargo:rustc-link-search=native={}", libdir.display());
-    println!("cargo:rustc-link-lib=dylib=node");
-    // libnode needs libuv.so.1 and libcares.so.2 which live beside it and are not installed
-    // system-wide. A DT_RUNPATH (the linker's default) only serves the binary's direct
-    // dependencies, so libnode would not find them: emit an old-style DT_RPATH
-    // (--disable-new-dtags), which also serves dependencies of dependencies.
-    // `rustc-link-arg` only reaches this package's own binaries (tests, examples, benches);
-    // dependents read `DEP_POLYSNAP_V8_RPATH`.
-    println!("cargo:rustc-link-arg=-Wl,--disable-new-dtags,-rpath,{}", libdir.display());
-    println!("cargo:rpath={}", libdir.display());
+    let shim = compile_shim(&include, &libdir);
+    // The crate opens the shim at run time (src/ffi.rs): nothing here links libnode into the
+    // binaries that depend on it, so they start without the loader looking for libnode and
+    // need no rpath, build script or LD_LIBRARY_PATH of their own.
+    println!("cargo:rustc-env=POLYSNAP_V8_SHIM_BUILT={}", shim.display());
     println!("cargo:root={}", root.display());
 }
 
-fn compile_shim(include: &Path) {
-    let mut build = cc::Build::new();
-    build
+/// Compiles `shim/shim.cc` into a shared library linked against libnode, with the engine's
+/// library folder as its old-style RPATH (`--disable-new-dtags`: a DT_RPATH also serves
+/// libnode's own dependencies, libuv and c-ares, unpacked beside it; a DT_RUNPATH would not).
+fn compile_shim(include: &Path, libdir: &Path) -> PathBuf {
+    let out = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
+    let shim = out.join("libpolysnap_v8_shim.so");
+    let compiler = cc::Build::new()
         .cpp(true)
-        .file("shim/shim.cc")
+        .pic(true)
         .include(include)
         .flag("-std=c++17")
         .flag("-fno-rtti")
@@ -61,6 +59,22 @@ fn compile_shim(include: &Path) {
         // debug builds too.
         .opt_level(2)
         .flag_if_supported("-Wno-unused-parameter")
-        .warnings(true);
-    build.compile("polysnap_v8_shim");
+        .warnings(true)
+        .get_compiler();
+    let mut command = compiler.to_command();
+    command
+        .arg("-shared")
+        .arg("shim/shim.cc")
+        .arg("-o")
+        .arg(&shim)
+        .arg(format!("-L{}", libdir.display()))
+        .arg("-lnode")
+        .arg(format!("-Wl,--disable-new-dtags,-rpath,{}", libdir.display()))
+        // Every symbol the shim uses must resolve now, against libnode, not at first call.
+        .arg("-Wl,-z,defs");
+    let status = command.status().unwrap_or_else(|e| panic!("backend-v8: cannot start the C++ compiler: {e}"));
+    if !status.success() {
+        panic!("backend-v8: compiling shim/shim.cc into {} failed ({status}): {command:?}", shim.display());
+    }
+    shim
 }

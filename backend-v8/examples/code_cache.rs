@@ -79,7 +79,7 @@ fn main() {
     backend_v8::init().expect("V8 platform");
     println!(
         "V8 {}; {} ({} bytes); median of {RUNS} runs each",
-        backend_v8::v8_version(),
+        backend_v8::v8_version().unwrap(),
         path.display(),
         source.len()
     );

@@ -23,8 +23,8 @@ fn ms(t: Instant) -> f64 {
 
 fn main() {
     backend_v8::init().unwrap();
-    println!("V8 {}", backend_v8::v8_version());
-    println!("identity: {}", backend_v8::build_identity());
+    println!("V8 {}", backend_v8::v8_version().unwrap());
+    println!("identity: {}", backend_v8::build_identity().unwrap());
     for _ in 0..2 {
         let t = Instant::now();
         let rt = Runtime::fresh(vec![]).unwrap();

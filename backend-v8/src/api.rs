@@ -41,7 +41,7 @@ impl Api for V8 {
 
     fn engine_build() -> Result<EngineBuild, V8Error> {
         crate::init()?;
-        Ok(EngineBuild { kind: EngineKind::V8, version: v8_version(), identity: build_identity().to_owned() })
+        Ok(EngineBuild { kind: EngineKind::V8, version: v8_version()?, identity: build_identity()?.to_owned() })
     }
 
     fn capabilities() -> Capabilities {

@@ -12,7 +12,9 @@ pub(crate) struct Buf(NonNull<ffi::PsBuf>);
 impl Buf {
     /// A new empty buffer.
     pub(crate) fn new() -> Result<Buf, V8Error> {
-        // SAFETY: v8__Buf__New has no preconditions; it returns null only when out of memory.
+        ffi::load()?;
+        // SAFETY: the shim is loaded; v8__Buf__New has no preconditions; it returns null only
+        // when out of memory.
         let ptr = unsafe { ffi::v8__Buf__New() };
         NonNull::new(ptr).map(Buf).ok_or_else(|| V8Error::Internal("out of memory allocating a shim buffer".into()))
     }

@@ -137,7 +137,7 @@ fn wrap(source_hash: u64, payload: &[u8]) -> Result<Vec<u8>, V8Error> {
     out.extend_from_slice(MAGIC);
     out.extend_from_slice(&FORMAT.to_le_bytes());
     out.extend_from_slice(&code_cache_version_tag()?.to_le_bytes());
-    out.extend_from_slice(&checksum(build_identity().as_bytes()).to_le_bytes());
+    out.extend_from_slice(&checksum(build_identity()?.as_bytes()).to_le_bytes());
     out.extend_from_slice(&source_hash.to_le_bytes());
     out.extend_from_slice(&(payload.len() as u64).to_le_bytes());
     out.extend_from_slice(&checksum(payload).to_le_bytes());
@@ -174,11 +174,9 @@ fn open<'a>(source: &str, cache: &'a [u8]) -> Result<&'a [u8], V8Error> {
             format!("tag {:08x}: made by another V8 version or with other V8 flags", u32_at(12)),
         ));
     }
-    if u64_at(16) != checksum(build_identity().as_bytes()) {
-        return Err(bad(
-            format!("a cache made by this V8 build (`{}`)", build_identity()),
-            "a cache made by another build",
-        ));
+    let identity = build_identity()?;
+    if u64_at(16) != checksum(identity.as_bytes()) {
+        return Err(bad(format!("a cache made by this V8 build (`{identity}`)"), "a cache made by another build"));
     }
     if u64_at(24) != checksum(source.as_bytes()) {
         return Err(bad(

@@ -214,7 +214,7 @@ impl SnapshotBuilder {
         let payload = self.raw_blob(code)?;
         let table = self.table.as_ref().expect("a live builder always has a table");
         let natives: Vec<_> = table.natives.iter().map(|n| (n.id, n.name.as_str())).collect();
-        Ok(envelope::wrap(&payload, &natives, &self.contexts))
+        envelope::wrap(&payload, &natives, &self.contexts)
     }
 
     /// Makes a snapshot with warm code but without warm state.

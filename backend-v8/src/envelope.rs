@@ -71,8 +71,8 @@ pub(crate) fn checksum(bytes: &[u8]) -> u64 {
 }
 
 /// Wraps V8's startup data; `contexts` are the named contexts' names in index order.
-pub(crate) fn wrap(payload: &[u8], natives: &[(StableId, &str)], contexts: &[String]) -> Vec<u8> {
-    let identity = build_identity().as_bytes();
+pub(crate) fn wrap(payload: &[u8], natives: &[(StableId, &str)], contexts: &[String]) -> Result<Vec<u8>, V8Error> {
+    let identity = build_identity()?.as_bytes();
     let mut head = Vec::with_capacity(64 + identity.len() + 8 * natives.len());
     head.extend_from_slice(MAGIC);
     head.extend_from_slice(&VERSION.to_le_bytes());
@@ -100,7 +100,7 @@ pub(crate) fn wrap(payload: &[u8], natives: &[(StableId, &str)], contexts: &[Str
     let mut out = head;
     out.reserve_exact(payload.len());
     out.extend_from_slice(payload);
-    out
+    Ok(out)
 }
 
 fn bad(expected: &str, found: impl Into<String>) -> V8Error {
@@ -195,8 +195,9 @@ pub fn read_header(blob: &[u8]) -> Result<BlobHeader, V8Error> {
 /// Returns the header and V8's startup data.
 pub(crate) fn open(blob: &[u8]) -> Result<(BlobHeader, &[u8]), V8Error> {
     let header = read_header(blob)?;
-    if header.identity != build_identity() {
-        return Err(V8Error::BuildMismatch { expected: build_identity().to_owned(), found: header.identity });
+    let identity = build_identity()?;
+    if header.identity != identity {
+        return Err(V8Error::BuildMismatch { expected: identity.to_owned(), found: header.identity });
     }
     let payload = &blob[header.payload_offset..];
     let actual = payload_checksum(header.version, payload);

@@ -7,6 +7,15 @@ use snapshot_core::StableId;
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum V8Error {
+    /// The shim (polysnap's C++ layer over libnode, a shared library the build script makes)
+    /// could not be opened, or lacks a function.
+    #[error("the V8 backend cannot load its shim {}: {reason}; expected the library backend-v8's build script compiled against the V8 engine (cargo xtask setup fetches the engine into .engines/v8); if this program was moved away from that build, set POLYSNAP_V8_SHIM to the shim's new path (libnode and its libraries must stay where the shim's rpath says)", path.display())]
+    ShimNotLoaded {
+        /// Where the shim was looked for.
+        path: std::path::PathBuf,
+        /// What the dynamic loader said.
+        reason: String,
+    },
     /// JavaScript threw (or failed to compile) and nothing caught it.
     #[error("JavaScript threw an uncaught exception in `{file}`: {message} (at {location}); expected the script to complete, fix it or catch the exception in JavaScript{}", stack.as_deref().map(|s| format!("\n{s}")).unwrap_or_default())]
     Js {

@@ -1,4 +1,12 @@
-//! Every declaration of the C++ shim (`shim/shim.cc`), and nothing else.
+//! Every declaration of the C++ shim (`shim/shim.cc`), and the loading of it.
+//!
+//! The shim is a shared library that backend-v8's build script compiles against libnode,
+//! with the engine's folder on its own rpath; it is opened at run time, the first time this
+//! crate needs V8 ([`load`]). A program that depends on this crate therefore starts without
+//! the dynamic loader looking for libnode, needs no build script or `LD_LIBRARY_PATH` of its
+//! own, and learns of a missing engine as an error from [`crate::init`], not as a loader
+//! failure before `main`. `POLYSNAP_V8_SHIM` names the shim when the program was moved away
+//! from the build that made it.
 //!
 //! Conventions of the shim: functions returning `c_int` return [`OK`], [`JS_ERROR`] (the
 //! output buffer holds an encoded JavaScript error: message, stack, location) or
@@ -6,6 +14,10 @@
 //! crosses this boundary. States are not thread-safe; each is used from one thread.
 
 use std::ffi::{c_char, c_int, c_void};
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use crate::error::V8Error;
 
 /// Status: success.
 pub const OK: c_int = 0;
@@ -32,7 +44,93 @@ pub struct PsState {
 pub type DispatchFn =
     unsafe extern "C" fn(ctx: *mut c_void, index: u32, args: *const u8, args_len: usize, out: *mut PsBuf) -> c_int;
 
-extern "C" {
+/// The environment variable that names the shim when the program no longer sits beside the
+/// build that compiled it.
+pub const SHIM_ENV: &str = "POLYSNAP_V8_SHIM";
+
+/// Where the shim is loaded from: `$POLYSNAP_V8_SHIM` when set and not empty, else where
+/// backend-v8's build script wrote it.
+pub fn shim_path() -> PathBuf {
+    match std::env::var_os(SHIM_ENV) {
+        Some(path) if !path.is_empty() => PathBuf::from(path),
+        _ => PathBuf::from(env!("POLYSNAP_V8_SHIM_BUILT")),
+    }
+}
+
+/// The loaded shim: the library (never unloaded: V8 keeps process-wide state) and its
+/// functions.
+struct Loaded {
+    _library: libloading::Library,
+    shim: Shim,
+}
+
+static LOADED: OnceLock<Result<Loaded, V8Error>> = OnceLock::new();
+
+/// Loads the shim (and with it libnode) once; later calls return the first outcome.
+pub fn load() -> Result<(), V8Error> {
+    LOADED.get_or_init(open).as_ref().map(drop).map_err(Clone::clone)
+}
+
+fn open() -> Result<Loaded, V8Error> {
+    let path = shim_path();
+    let not_loaded = |reason: String| V8Error::ShimNotLoaded { path: path.clone(), reason };
+    // SAFETY: opening the shim runs its static initializers and libnode's, which touch no
+    // state of this process but their own; the library is never closed.
+    let library = unsafe { libloading::Library::new(&path) }.map_err(|e| not_loaded(e.to_string()))?;
+    let shim = Shim::resolve(&library).map_err(not_loaded)?;
+    Ok(Loaded { _library: library, shim })
+}
+
+/// The shim's functions. Every public entry point of the crate loads the shim first
+/// ([`load`], through [`crate::init`]) and returns its error, so the panic below is reached
+/// only by a call that skipped that step.
+fn shim() -> &'static Shim {
+    match LOADED.get_or_init(open) {
+        Ok(loaded) => &loaded.shim,
+        Err(error) => panic!("backend-v8 used before its shim loaded: {error}"),
+    }
+}
+
+/// Declares the shim's functions: a table resolved when the shim loads, and one `unsafe fn`
+/// per function that calls through it (so call sites read like plain `extern "C"` calls).
+macro_rules! shim_functions {
+    ($($(#[$meta:meta])* pub fn $name:ident($($arg:ident: $ty:ty),* $(,)?) $(-> $ret:ty)?;)*) => {
+        /// The shim's functions, resolved once.
+        #[allow(non_snake_case)]
+        struct Shim {
+            $($name: unsafe extern "C" fn($($ty),*) $(-> $ret)?,)*
+        }
+
+        impl Shim {
+            /// Resolves every function in `library`, or names the first one missing.
+            fn resolve(library: &libloading::Library) -> Result<Shim, String> {
+                Ok(Shim {
+                    $($name: {
+                        let symbol = concat!(stringify!($name), "\0").as_bytes();
+                        // SAFETY: shim.cc defines this symbol as an `extern "C"` function with
+                        // exactly this signature.
+                        let function = unsafe {
+                            library.get::<unsafe extern "C" fn($($ty),*) $(-> $ret)?>(symbol)
+                        };
+                        *function.map_err(|e| format!("it has no {}: {e}", stringify!($name)))?
+                    },)*
+                })
+            }
+        }
+
+        $(
+            $(#[$meta])*
+            #[allow(non_snake_case, clippy::too_many_arguments)]
+            pub unsafe fn $name($($arg: $ty),*) $(-> $ret)? {
+                // SAFETY: the caller upholds this function's contract (above); the pointer
+                // was resolved from the shim with this signature.
+                unsafe { (shim().$name)($($arg),*) }
+            }
+        )*
+    };
+}
+
+shim_functions! {
     /// A new empty buffer, or null when out of memory.
     pub fn v8__Buf__New() -> *mut PsBuf;
     /// Frees a buffer.

@@ -131,28 +131,17 @@
 //! child process is the only complete defence. The envelope checksum detects damage, not
 //! malice: blobs are trusted input.
 //!
-//! # Linking and rpath
+//! # Linking
 //!
 //! The build script finds the engine at `$POLYSNAP_V8_DIR` or `<workspace>/.engines/v8`
-//! (run `cargo xtask setup` to create it), links `libnode.so` from its
-//! `usr/lib/x86_64-linux-gnu`, and adds an rpath to that directory for this package's own
-//! tests and examples. Because cargo's `rustc-link-arg` does not reach dependent packages,
-//! the build script also publishes the directory as `DEP_POLYSNAP_V8_RPATH` (the crate sets
-//! `links = "polysnap_v8"`). A package with binaries that depends on backend-v8 adds to its
-//! build script:
-//!
-//! ```no_run
-//! if let Ok(dir) = std::env::var("DEP_POLYSNAP_V8_RPATH") {
-//!     println!("cargo:rustc-link-arg=-Wl,--disable-new-dtags,-rpath,{dir}");
-//! }
-//! ```
-//!
-//! `--disable-new-dtags` matters: libnode's own dependencies (`libuv.so.1`,
-//! `libcares.so.2`) sit in the same directory, and only an old-style `DT_RPATH` of the
-//! executable is searched for dependencies of dependencies (a `DT_RUNPATH` is not).
-//!
-//! (`DEP_POLYSNAP_V8_ROOT` holds the engine root.) Without it such binaries fail to start
-//! with "libnode.so.108: cannot open shared object file" unless `LD_LIBRARY_PATH` is set.
+//! (run `cargo xtask setup` to create it) and compiles the C++ shim into a shared library
+//! linked against `libnode.so`, with the engine's library folder as the shim's own
+//! old-style rpath (`DT_RPATH`, which also serves libnode's dependencies `libuv.so.1` and
+//! `libcares.so.2` beside it). The crate opens the shim at run time, in [`init`]; no binary
+//! that depends on this crate links libnode, so it needs no build script, rpath or
+//! `LD_LIBRARY_PATH` of its own, and a missing engine is [`V8Error::ShimNotLoaded`] rather
+//! than a loader failure before `main`. The shim's path is compiled in ([`shim_path`]);
+//! [`SHIM_ENV`] (`POLYSNAP_V8_SHIM`) overrides it for a program moved elsewhere.
 //!
 //! # Threads
 //!
@@ -177,6 +166,7 @@ pub use code_cache::{check_code_cache, code_cache_version_tag, CacheOutcome, Kep
 pub use creator::{CodeHandling, SnapshotBuilder};
 pub use envelope::BlobHeader;
 pub use error::V8Error;
+pub use ffi::{shim_path, SHIM_ENV};
 pub use natives::NativeSpec;
 pub use platform::{build_identity, init, v8_version};
 pub use runtime::{inspect_blob, Runtime, SnapshotBytes};
