@@ -22,9 +22,7 @@ fn run<A: Api>(scripts: &[String], expr: &str) -> Result<String, Error> {
     let mut runtime = polysnap::fresh::<A>(&host.registry()?)?;
     let mut all = vec![host.runtime_script()];
     for path in scripts {
-        all.push(Script::from_file(path.as_ref()).map_err(|source| {
-            Error::Format(polysnap::core::FormatError::Io { action: "read", path: path.into(), source })
-        })?);
+        all.push(Script::from_file(path.as_ref())?);
     }
     for script in &all {
         runtime.run_script(&script.name, &script.source).map_err(|source| Error::Engine { engine: A::KIND, source })?;

@@ -83,7 +83,7 @@ pub enum Error {
         why: String,
     },
     /// The snapshot's engine is not built into this program.
-    #[error("snapshot needs the {engine} backend, which this build of polysnap does not have: rebuild with `--features {feature}`")]
+    #[error("the {engine} backend is not built into this program: expected polysnap's cargo feature `{feature}`, found it off; build with `--features {feature}` (a crate that depends on polysnap forwards its own feature to `polysnap/{feature}`)")]
     BackendNotBuilt {
         /// The engine the snapshot needs.
         engine: EngineKind,
@@ -114,5 +114,21 @@ impl Error {
     /// Wraps a backend error.
     pub fn engine(engine: EngineKind, source: impl std::error::Error + Send + Sync + 'static) -> Error {
         Error::Engine { engine, source: Box::new(source) }
+    }
+}
+
+#[cfg(feature = "v8")]
+impl From<crate::v8::V8Error> for Error {
+    /// A V8 backend error, so that `?` works from the backend's own API.
+    fn from(source: crate::v8::V8Error) -> Error {
+        Error::engine(EngineKind::V8, source)
+    }
+}
+
+#[cfg(feature = "chakra")]
+impl From<crate::chakra::ChakraError> for Error {
+    /// A ChakraCore backend error, so that `?` works from the backend's own API.
+    fn from(source: crate::chakra::ChakraError) -> Error {
+        Error::engine(EngineKind::ChakraCore, source)
     }
 }

@@ -2,9 +2,32 @@
 //!
 //! One engine-neutral API over a V8 backend and a ChakraCore backend, chosen by cargo
 //! feature (`v8`, `chakra`; both by default) and, at restore, by the engine named in the
-//! snapshot's header. Make a snapshot with [`make_snapshot`], write it with
-//! [`write_snapshot`], open it with [`SnapshotFile::open`] (which validates every byte) and
-//! restore it with [`restore`].
+//! snapshot's header. Register your natives, make a snapshot of a setup, restore it:
+//!
+//! ```no_run
+//! use polysnap::{EngineKind, HostValue, MakeOptions, Registry, Runtime, Script, SnapshotFile};
+//!
+//! fn main() -> Result<(), polysnap::Error> {
+//!     let mut registry = Registry::new();
+//!     registry.function("app.add", |call| Ok(HostValue::Number(call.arg_as::<f64>(0)? + call.arg_as::<f64>(1)?)))?;
+//!     registry.expose("app"); // scripts call it as `app.add(a, b)`
+//!
+//!     let setup = Script { name: "setup.js".into(), source: "var answer = app.add(40, 2);".into() };
+//!     let snapshot = polysnap::make(EngineKind::V8, &registry, &[setup], &MakeOptions::default())?;
+//!     polysnap::write_snapshot("app.snap".as_ref(), &snapshot)?;
+//!
+//!     // Later, in another process: the engine comes from the file.
+//!     let file = SnapshotFile::open("app.snap".as_ref())?;
+//!     let mut runtime = Runtime::restore(&file, &registry)?;
+//!     assert_eq!(runtime.run_script("main.js", "answer")?, HostValue::Number(42.0));
+//!     Ok(())
+//! }
+//! ```
+//!
+//! [`Runtime`] and [`make`] take the engine at run time; [`make_snapshot`] and [`restore`]
+//! are the same steps generic over a backend ([`core::Api`]). [`SnapshotFile::open`]
+//! validates every byte before an engine sees any. `docs/embedding.md` is the guide;
+//! `examples/runtime` is a whole runtime built this way.
 #![deny(missing_docs)]
 // A build with no backend at all compiles every command down to the `BackendNotBuilt` error
 // (see `with_backend!`), which leaves the engine-side code of each command unused.
@@ -12,18 +35,20 @@
 
 pub mod commands;
 mod dispatch;
+mod erased;
 mod error;
 pub mod host;
 mod mapped;
 pub mod pipeline;
 pub mod wrap;
 
+pub use erased::{make, make_with, Runtime};
 pub use error::Error;
 pub use mapped::SnapshotFile;
 pub use pipeline::make::{make_snapshot, write_snapshot, MakeOptions, Script};
 pub use pipeline::restore::{fresh, lookup_identity, restore, run_main};
 pub use snapshot_core as core;
-pub use snapshot_core::{EngineKind, HostValue, Registry, StableId};
+pub use snapshot_core::{EngineKind, FromHostValue, HostCall, HostError, HostValue, Registry, StableId};
 
 cfg_if::cfg_if! {
     if #[cfg(feature = "v8")] {

@@ -15,7 +15,7 @@ fn engines() -> Vec<EngineKind> {
 fn registry(names: &[&'static str]) -> Registry {
     let mut registry = Registry::new();
     for name in names {
-        registry.function(name, Arc::new(|call| Ok(call.arg(0).clone()))).unwrap();
+        registry.function(*name, |call| Ok(call.arg(0).clone())).unwrap();
     }
     registry
 }
@@ -105,7 +105,7 @@ fn handles_through_the_neutral_api<A: Api>() -> Result<(), Error> {
     let kept = Arc::new(std::sync::Mutex::new(HostValue::Undefined));
     let given = kept.clone();
     let mut natives = Registry::new();
-    natives.function("app.give", Arc::new(move |_| Ok(given.lock().unwrap().clone()))).unwrap();
+    natives.function("app.give", move |_| Ok(given.lock().unwrap().clone())).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let file = make_file::<A>(dir.path(), &natives, "function greet() { return 'hi'; }")?;
     let mut runtime = polysnap::restore::<A>(&file, &natives, &mut Rehydrators::new())?;
@@ -125,5 +125,43 @@ fn handles_come_back_as_the_same_objects_on_every_engine() {
     for engine in engines() {
         let result: Result<(), Error> = with_backend!(engine, |A| handles_through_the_neutral_api::<A>());
         result.unwrap();
+    }
+}
+
+/// The engine-erased API, natives as closures with owned names, installed as namespaces,
+/// arguments converted with their errors named.
+#[test]
+fn erased_runtime_with_exposed_natives_on_every_engine() {
+    let mut natives = Registry::new();
+    natives.function("app.add", |call| Ok(HostValue::Number(call.arg_as::<f64>(0)? + call.arg_as::<f64>(1)?))).unwrap();
+    let owned_name = format!("app.util.{}", "twice");
+    natives.function(owned_name, |call| Ok(HostValue::Number(2.0 * call.arg_as::<f64>(0)?))).unwrap();
+    natives.function("hidden.echo", |call| Ok(call.arg(0).clone())).unwrap();
+    natives.expose("app");
+    let setup =
+        Script::new("setup.js", "var made = app.add(40, app.util.twice(1)); var hiddenRoot = typeof this.hidden;");
+    for engine in engines() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("erased.psnap");
+        let snapshot = polysnap::make(engine, &natives, std::slice::from_ref(&setup), &MakeOptions::default()).unwrap();
+        polysnap::write_snapshot(&path, &snapshot).unwrap();
+        let file = SnapshotFile::open(&path).unwrap();
+        let mut runtime = polysnap::Runtime::restore(&file, &natives).unwrap();
+        assert_eq!(runtime.engine(), engine);
+        let eval = |runtime: &mut polysnap::Runtime, source: &str| runtime.run_script("check.js", source).unwrap();
+        assert_eq!(eval(&mut runtime, "made"), HostValue::Number(42.0), "{engine}");
+        assert_eq!(eval(&mut runtime, "app.add(1, 2)"), HostValue::Number(3.0), "{engine}");
+        // Only the exposed root is installed; the rest stays on __polysnap_natives.
+        assert_eq!(eval(&mut runtime, "hiddenRoot"), HostValue::from("undefined"), "{engine}");
+        assert_eq!(eval(&mut runtime, "Object.keys(this).includes('app')"), HostValue::Bool(false), "{engine}");
+        let thrown = eval(&mut runtime, "try { app.add('x', 1) } catch (e) { e.message }");
+        assert_eq!(
+            thrown,
+            HostValue::from("argument 0: expected a number, found the string \"x\"; pass a number"),
+            "{engine}"
+        );
+        // A fresh runtime of the same engine has the same namespaces.
+        let mut fresh = polysnap::Runtime::fresh(engine, &natives).unwrap();
+        assert_eq!(fresh.run_script("f.js", "app.util.twice(21)").unwrap(), HostValue::Number(42.0), "{engine}");
     }
 }

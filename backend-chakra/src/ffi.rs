@@ -42,9 +42,6 @@ pub const JS_RUNTIME_ATTRIBUTE_DISABLE_BACKGROUND_WORK: u32 = 0x1;
 pub const JS_PARSE_SCRIPT_ATTRIBUTE_NONE: u32 = 0x0;
 /// `JsTTDMoveNone`.
 pub const JS_TTD_MOVE_NONE: u32 = 0x0;
-/// `JsParseScriptAttributeArrayBufferIsUtf16Encoded`: an `ArrayBuffer` source holds
-/// UTF-16 (without it, UTF-8).
-pub const JS_PARSE_SCRIPT_ATTRIBUTE_ARRAY_BUFFER_IS_UTF16_ENCODED: u32 = 0x2;
 
 /// `JsValueType`, the type tag returned by `JsGetValueType`.
 #[repr(transparent)]

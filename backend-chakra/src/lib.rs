@@ -43,7 +43,7 @@
 pub mod api;
 pub mod bytecode;
 pub mod error;
-pub mod ffi;
+mod ffi;
 pub mod library;
 pub mod natives;
 pub mod payload;

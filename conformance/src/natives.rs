@@ -132,7 +132,7 @@ pub fn register(
             }),
             _ => unreachable!("NAMES lists every native"),
         };
-        registry.function(name, func)?;
+        registry.shared_function(name, func)?;
     }
     Ok(())
 }

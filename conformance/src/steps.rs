@@ -148,7 +148,7 @@ pub fn fresh<A: Api>(scenario: &Scenario) -> Result<String, StepError> {
     let mut host = host(scenario, &[])?;
     let natives: Vec<&Native> = host.registry.natives().iter().collect();
     let mut runtime = A::Runtime::fresh(&natives).map_err(|e| polysnap::Error::engine(A::KIND, e))?;
-    jsapi::install(&mut runtime)?;
+    jsapi::install(&mut runtime, &host.registry)?;
     for script in setup_scripts(scenario, &host) {
         run(scenario, &mut runtime, &script.name, &script.source)?;
     }

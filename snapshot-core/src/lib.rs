@@ -27,4 +27,4 @@ pub use id::{hash_name, StableId};
 pub use identity::IdentityTable;
 pub use registry::{reconcile, Extension, ExtraPolicy, Native, NativeKind, NativeSpec, RefEntry, RefTable, Registry};
 pub use rehydrate::{Rehydrator, Rehydrators};
-pub use value::{HostCall, HostError, HostFunction, HostValue, JsException, OpaqueHandle, Wrapped};
+pub use value::{FromHostValue, HostCall, HostError, HostFunction, HostValue, JsException, OpaqueHandle, Wrapped};

@@ -5,6 +5,7 @@
 //! a fingerprint ([`RefTable`]); at restore [`reconcile`] rebuilds the engine's positional
 //! table in the snapshot's order by id, so registration order does not matter.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
@@ -113,6 +114,16 @@ pub trait Extension {
 pub struct Registry {
     natives: Vec<Native>,
     by_id: HashMap<StableId, usize>,
+    exposed: Vec<&'static str>,
+}
+
+/// A native's name as registered: a literal, or an owned name (interned once per distinct
+/// name for the process, as ids read back from snapshots are).
+fn static_name(name: Cow<'static, str>) -> &'static str {
+    match name {
+        Cow::Borrowed(name) => name,
+        Cow::Owned(name) => StableId::with_interned_name(&name).name().expect("an interned id keeps its name"),
+    }
 }
 
 impl Registry {
@@ -121,29 +132,65 @@ impl Registry {
         Registry::default()
     }
 
-    /// Registers a native function under `name`.
-    pub fn function(&mut self, name: &'static str, func: HostFunction) -> Result<StableId, RegistryError> {
-        self.add(name, NativeKind::Function, Some(func))
+    /// Registers a native function under `name` (a dotted name: `fs.open`).
+    pub fn function(
+        &mut self,
+        name: impl Into<Cow<'static, str>>,
+        func: impl Fn(&HostCall) -> Result<HostValue, HostError> + Send + Sync + 'static,
+    ) -> Result<StableId, RegistryError> {
+        self.add(static_name(name.into()), NativeKind::Function, Some(Arc::new(func)))
+    }
+
+    /// Registers a native function already shared as a [`HostFunction`].
+    pub fn shared_function(
+        &mut self,
+        name: impl Into<Cow<'static, str>>,
+        func: HostFunction,
+    ) -> Result<StableId, RegistryError> {
+        self.add(static_name(name.into()), NativeKind::Function, Some(func))
     }
 
     /// Registers an accessor's getter under `name`.
-    pub fn getter(&mut self, name: &'static str, func: HostFunction) -> Result<StableId, RegistryError> {
-        self.add(name, NativeKind::Getter, Some(func))
+    pub fn getter(
+        &mut self,
+        name: impl Into<Cow<'static, str>>,
+        func: impl Fn(&HostCall) -> Result<HostValue, HostError> + Send + Sync + 'static,
+    ) -> Result<StableId, RegistryError> {
+        self.add(static_name(name.into()), NativeKind::Getter, Some(Arc::new(func)))
     }
 
     /// Registers an accessor's setter under `name`.
-    pub fn setter(&mut self, name: &'static str, func: HostFunction) -> Result<StableId, RegistryError> {
-        self.add(name, NativeKind::Setter, Some(func))
+    pub fn setter(
+        &mut self,
+        name: impl Into<Cow<'static, str>>,
+        func: impl Fn(&HostCall) -> Result<HostValue, HostError> + Send + Sync + 'static,
+    ) -> Result<StableId, RegistryError> {
+        self.add(static_name(name.into()), NativeKind::Setter, Some(Arc::new(func)))
     }
 
     /// Registers a native data reference under `name`.
-    pub fn data(&mut self, name: &'static str) -> Result<StableId, RegistryError> {
-        self.add(name, NativeKind::Data, None)
+    pub fn data(&mut self, name: impl Into<Cow<'static, str>>) -> Result<StableId, RegistryError> {
+        self.add(static_name(name.into()), NativeKind::Data, None)
     }
 
     /// Runs an extension's registration.
     pub fn extend(&mut self, extension: &dyn Extension) -> Result<(), RegistryError> {
         extension.register(self)
+    }
+
+    /// Installs the functions named `root` or `root.…` as nested objects of the global
+    /// object before any setup script runs: `tinyrt.print` becomes `globalThis.tinyrt.print`.
+    /// Every native stays on the hidden `__polysnap_natives` too, by its full name.
+    pub fn expose(&mut self, root: impl Into<Cow<'static, str>>) {
+        let root = static_name(root.into());
+        if !self.exposed.contains(&root) {
+            self.exposed.push(root);
+        }
+    }
+
+    /// The roots [`Registry::expose`] was given, in order.
+    pub fn exposed(&self) -> &[&'static str] {
+        &self.exposed
     }
 
     fn add(

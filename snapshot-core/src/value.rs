@@ -105,6 +105,95 @@ impl HostCall {
         const UNDEFINED: HostValue = HostValue::Undefined;
         self.args.get(index).unwrap_or(&UNDEFINED)
     }
+
+    /// Argument `index` as a Rust value, or an error that JavaScript receives as a thrown
+    /// `TypeError`-like `Error` naming the argument, what was expected and what was found:
+    /// `let a: f64 = call.arg_as(0)?;`.
+    pub fn arg_as<T: FromHostValue>(&self, index: usize) -> Result<T, HostError> {
+        T::from_host_value(self.arg(index)).map_err(|expected| {
+            HostError::new(format!(
+                "argument {index}: expected {expected}, found {}; pass {expected}",
+                self.arg(index).kind_name()
+            ))
+        })
+    }
+}
+
+/// A Rust type a host function can take an argument as ([`HostCall::arg_as`]).
+pub trait FromHostValue: Sized {
+    /// The value as `Self`, or what was expected (`"a number"`).
+    fn from_host_value(value: &HostValue) -> Result<Self, &'static str>;
+}
+
+impl FromHostValue for f64 {
+    fn from_host_value(value: &HostValue) -> Result<f64, &'static str> {
+        match value {
+            HostValue::Number(n) => Ok(*n),
+            _ => Err("a number"),
+        }
+    }
+}
+
+impl FromHostValue for bool {
+    fn from_host_value(value: &HostValue) -> Result<bool, &'static str> {
+        match value {
+            HostValue::Bool(b) => Ok(*b),
+            _ => Err("a boolean"),
+        }
+    }
+}
+
+impl FromHostValue for String {
+    fn from_host_value(value: &HostValue) -> Result<String, &'static str> {
+        match value {
+            HostValue::String(s) => Ok(s.clone()),
+            _ => Err("a string"),
+        }
+    }
+}
+
+impl FromHostValue for Vec<u8> {
+    fn from_host_value(value: &HostValue) -> Result<Vec<u8>, &'static str> {
+        match value {
+            HostValue::Bytes(bytes) => Ok(bytes.clone()),
+            _ => Err("an ArrayBuffer or a typed array"),
+        }
+    }
+}
+
+impl FromHostValue for HostValue {
+    fn from_host_value(value: &HostValue) -> Result<HostValue, &'static str> {
+        Ok(value.clone())
+    }
+}
+
+/// `undefined` and `null` are `None`; anything else must be a `T`.
+impl<T: FromHostValue> FromHostValue for Option<T> {
+    fn from_host_value(value: &HostValue) -> Result<Option<T>, &'static str> {
+        match value {
+            HostValue::Undefined | HostValue::Null => Ok(None),
+            other => T::from_host_value(other).map(Some),
+        }
+    }
+}
+
+impl HostValue {
+    /// What kind of value this is, as an error message names it (`a string "x"`, `a number`).
+    pub fn kind_name(&self) -> String {
+        match self {
+            HostValue::Undefined => "undefined".to_owned(),
+            HostValue::Null => "null".to_owned(),
+            HostValue::Bool(b) => format!("the boolean {b}"),
+            HostValue::Number(n) => format!("the number {n}"),
+            HostValue::String(s) if s.chars().count() <= 20 => format!("the string {s:?}"),
+            HostValue::String(_) => "a string".to_owned(),
+            HostValue::Bytes(b) => format!("{} bytes", b.len()),
+            HostValue::Array(items) => format!("an array of {}", items.len()),
+            HostValue::Object(_) => "an object".to_owned(),
+            HostValue::Handle(_) => "an object (handle)".to_owned(),
+            HostValue::Wrapped(_) => "a wrapped native object".to_owned(),
+        }
+    }
 }
 
 /// An error a host function throws into JavaScript (as an `Error` with this message).

@@ -1,19 +1,18 @@
 //! Registry and reconcile: order does not matter; every mismatch is named.
 
-use std::sync::Arc;
-
 use snapshot_core::{
-    reconcile, ExtraPolicy, HostFunction, HostValue, NativeKind, RefEntry, RefTable, Registry, RegistryError, StableId,
+    reconcile, ExtraPolicy, HostCall, HostError, HostValue, NativeKind, RefEntry, RefTable, Registry, RegistryError,
+    StableId,
 };
 
-fn noop() -> HostFunction {
-    Arc::new(|_| Ok(HostValue::Undefined))
+fn noop() -> impl Fn(&HostCall) -> Result<HostValue, HostError> + Send + Sync + 'static {
+    |_| Ok(HostValue::Undefined)
 }
 
 fn registry(names: &[&'static str]) -> Registry {
     let mut registry = Registry::new();
     for name in names {
-        registry.function(name, noop()).unwrap();
+        registry.function(*name, noop()).unwrap();
     }
     registry
 }

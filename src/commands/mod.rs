@@ -63,7 +63,8 @@ pub fn read_scripts(paths: &[std::path::PathBuf]) -> Result<Vec<crate::Script>, 
     paths
         .iter()
         .map(|p| {
-            crate::Script::from_file(p)
+            std::fs::read_to_string(p)
+                .map(|source| crate::Script::new(p.display().to_string(), source))
                 .map_err(|e| Failure::Unusable(format!("cannot read script {}: {e}", p.display())))
         })
         .collect()

@@ -150,7 +150,7 @@ pub fn register(registry: &mut Registry, state: &Arc<HostState>) -> Result<(), R
     for &(name, native) in NATIVES {
         let state = state.clone();
         let func: HostFunction = Arc::new(move |call| native(&state, call));
-        registry.function(name, func)?;
+        registry.shared_function(name, func)?;
     }
     Ok(())
 }

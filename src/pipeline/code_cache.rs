@@ -54,7 +54,7 @@ pub fn make_code_cache<A: Api>(
 ) -> Result<Snapshot<Vec<u8>>, Error> {
     let natives: Vec<&Native> = registry.natives().iter().collect();
     let mut first = A::Runtime::fresh(&natives).map_err(|e| Error::engine(A::KIND, e))?;
-    jsapi::install(&mut first)?;
+    jsapi::install(&mut first, registry)?;
     let mut cached = Vec::with_capacity(scripts.len());
     for script in scripts {
         options.step(&format!("running {} and keeping its code cache", script.name));
@@ -69,7 +69,7 @@ pub fn make_code_cache<A: Api>(
     drop(first);
     options.step("running the setup again from the code cache, to prove it deterministic");
     let mut second = A::Runtime::fresh(&natives).map_err(|e| Error::engine(A::KIND, e))?;
-    jsapi::install(&mut second)?;
+    jsapi::install(&mut second, registry)?;
     for script in &cached {
         second.run_script_with_cache(&script.name, &script.source, &script.cache).map_err(engine::<A>)?;
     }
@@ -126,7 +126,7 @@ pub fn restore_code_cache<A: Api>(
     // The sources and caches are borrowed from the mapped file: the runtime may keep using
     // them in place rather than copy them.
     runtime.retain(payload.clone());
-    jsapi::install(&mut runtime)?;
+    jsapi::install(&mut runtime, registry)?;
     for script in &cached.scripts {
         runtime.run_script_with_cache(&script.name, &script.source, &script.cache).map_err(engine::<A>)?;
     }

@@ -29,9 +29,12 @@ impl Script {
         Script { name: name.into(), source: source.into() }
     }
 
-    /// The script in the file at `path`.
-    pub fn from_file(path: &Path) -> std::io::Result<Script> {
-        Ok(Script::new(path.display().to_string(), std::fs::read_to_string(path)?))
+    /// The script in the file at `path` (an error names the file).
+    pub fn from_file(path: &Path) -> Result<Script, Error> {
+        let source = std::fs::read_to_string(path).map_err(|source| {
+            Error::Format(snapshot_core::FormatError::Io { action: "read", path: path.to_owned(), source })
+        })?;
+        Ok(Script::new(path.display().to_string(), source))
     }
 }
 
@@ -115,7 +118,7 @@ pub fn make_snapshot<A: Api>(
     let engine = A::engine_build().map_err(engine_error)?;
     let natives: Vec<&Native> = registry.natives().iter().collect();
     let mut builder = A::Builder::new(&natives).map_err(engine_error)?;
-    jsapi::install(&mut builder)?;
+    jsapi::install(&mut builder, registry)?;
     for script in scripts {
         options.step(&format!("running {}", script.name));
         builder.run_script(&script.name, &script.source).map_err(|source| Error::Engine { engine: A::KIND, source })?;

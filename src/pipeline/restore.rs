@@ -64,7 +64,7 @@ pub fn run_main(runtime: &mut dyn ScriptHost, args: &[String]) -> Result<bool, E
 pub fn fresh<A: Api>(registry: &Registry) -> Result<A::Runtime, Error> {
     let natives: Vec<&Native> = registry.natives().iter().collect();
     let mut runtime = A::Runtime::fresh(&natives).map_err(|e| Error::engine(A::KIND, e))?;
-    jsapi::install_fresh(&mut runtime)?;
+    jsapi::install_fresh(&mut runtime, registry)?;
     Ok(runtime)
 }
 
@@ -78,7 +78,7 @@ pub fn fresh_life_cycle<A: Api>(
 ) -> Result<A::Runtime, Error> {
     let natives: Vec<&Native> = registry.natives().iter().collect();
     let mut runtime = A::Runtime::fresh(&natives).map_err(|e| Error::engine(A::KIND, e))?;
-    jsapi::install(&mut runtime)?;
+    jsapi::install(&mut runtime, registry)?;
     for script in scripts {
         runtime.run_script(&script.name, &script.source).map_err(|source| Error::Engine { engine: A::KIND, source })?;
     }

@@ -4,6 +4,7 @@
 //! cargo xtask setup   fetch both engines (and the benchmarks' Node.js and hyperfine) from the registries
 //! cargo xtask test    set up, then every test, clippy and the docs
 //! cargo xtask demo    set up, then the main job on both engines
+//! cargo xtask tinyrt  examples/runtime, an outside crate, built per engine and checked
 //! cargo xtask conformance   the scenario × engine matrix, also written to docs/conformance.md
 //! cargo xtask battery [FILTER]   the differential battery (battery/cases), written to docs/battery.md
 //! cargo xtask bench [v8|chakra] [--write-docs | --smoke]   hyperfine + criterion, beside Node.js
@@ -20,6 +21,7 @@ mod demo;
 mod fuzz;
 mod setup;
 mod test;
+mod tinyrt;
 mod workloads;
 
 use std::path::PathBuf;
@@ -31,6 +33,7 @@ fn main() -> ExitCode {
         Some("setup") => setup::run(&workspace()).and_then(|_| setup::bench_tools(&workspace())).map(|_| ()),
         Some("test") => test::run(&workspace()),
         Some("demo") => demo::run(&workspace()),
+        Some("tinyrt") => setup::run(&workspace()).and_then(|_| tinyrt::run(&workspace())),
         Some("battery") => battery::run(&workspace(), args.get(1).map(String::as_str)),
         Some("conformance") => conformance(&workspace()),
         Some("corpus") => corpus::run(&workspace(), &args[1..]),
@@ -45,7 +48,7 @@ fn main() -> ExitCode {
         },
         _ => {
             eprintln!(
-                "usage: cargo xtask setup | test | demo | conformance | battery [FILTER] | bench [v8|chakra|curve] [--write-docs | --smoke] | fuzz [SECONDS] | corpus [--quick] [NAME...]"
+                "usage: cargo xtask setup | test | demo | tinyrt | conformance | battery [FILTER] | bench [v8|chakra|curve] [--write-docs | --smoke] | fuzz [SECONDS] | corpus [--quick] [NAME...]"
             );
             return ExitCode::from(2);
         }

@@ -41,6 +41,9 @@ pub fn run(workspace: &Path) -> Result<()> {
         &["doc", "--workspace", "--no-deps"],
         &[none, &[("RUSTDOCFLAGS", "-D warnings")]].concat(),
     )?;
+    // A crate outside the workspace (examples/runtime), with each backend alone and both, run
+    // with no engine variables.
+    crate::tinyrt::run(workspace)?;
     // The benchmarks build on a clean clone and every row prints what its baseline prints
     // (each command and each criterion row once; no figures kept).
     crate::bench::run(workspace, &["--smoke".to_owned()])?;
