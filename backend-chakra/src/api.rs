@@ -74,11 +74,11 @@ const GAPS: &[CapabilityGap] = &[
         symptom: "capability TEMPLATE_IDENTITY is absent",
     },
     CapabilityGap {
-        capability: Capabilities::WEAK_KEY_INTEGRITY,
-        reason: "TTD brings a frozen or sealed object that is a WeakMap key back non-extensible with read-only \
-                 properties, but Object.isFrozen / isSealed say false (WeakSet and Map keys are unaffected); make \
-                 refuses such an object by path",
-        symptom: "capability WEAK_KEY_INTEGRITY is absent",
+        capability: Capabilities::INTEGRITY_LEVELS,
+        reason: "TTD brings some frozen or sealed objects (every WeakMap key, a frozen Object.prototype) back \
+                 non-extensible with read-only properties, but Object.isFrozen / isSealed say false; make refuses \
+                 such an object by path",
+        symptom: "capability INTEGRITY_LEVELS is absent",
     },
     CapabilityGap {
         capability: Capabilities::ZERO_COPY_PAYLOAD,

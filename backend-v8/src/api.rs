@@ -54,7 +54,7 @@ impl Api for V8 {
             | Capabilities::ZERO_COPY_PAYLOAD
             | Capabilities::CONCURRENT_RUNTIMES
             | Capabilities::TEMPLATE_IDENTITY
-            | Capabilities::WEAK_KEY_INTEGRITY
+            | Capabilities::INTEGRITY_LEVELS
             | Capabilities::LIVE_ITERATORS
             | Capabilities::ERROR_STACKS
     }

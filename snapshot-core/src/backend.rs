@@ -45,9 +45,9 @@ bitflags! {
         /// A tagged template's call site gives the same strings array after restore as
         /// before (libraries key caches on it).
         const TEMPLATE_IDENTITY = 1 << 13;
-        /// An object that is a `WeakMap` key keeps its integrity level after restore
-        /// (`Object.isFrozen` / `isSealed` still say true).
-        const WEAK_KEY_INTEGRITY = 1 << 14;
+        /// An object frozen or sealed before capture still reads as frozen or sealed after
+        /// restore (`Object.isFrozen` / `isSealed`), whatever refers to it.
+        const INTEGRITY_LEVELS = 1 << 14;
     }
 }
 

@@ -327,8 +327,7 @@ fn difference(before: Option<&str>, after: Option<&str>) -> Difference {
 
 /// The declared gap of engine `A` that explains `difference`, if one does: a number that
 /// came back as another number on an engine without exact numbers; a frozen or sealed
-/// object that came back only non-extensible on an engine that loses the integrity level of
-/// weak keys.
+/// object that came back only non-extensible on an engine that loses integrity levels.
 fn explained_by<A: Api>(difference: &Difference) -> String {
     use snapshot_core::Capabilities;
     let number = |text: &str| text == "-0" || text.parse::<f64>().is_ok();
@@ -339,7 +338,7 @@ fn explained_by<A: Api>(difference: &Difference) -> String {
     let explaining = if number(before) && number(after) {
         Capabilities::EXACT_NUMBERS
     } else if integrity_lost {
-        Capabilities::WEAK_KEY_INTEGRITY
+        Capabilities::INTEGRITY_LEVELS
     } else {
         return String::new();
     };
