@@ -138,6 +138,8 @@ impl Report {
         out.push('\n');
         out.push_str(WHERE_TIME_GOES);
         if let Some(curve) = &self.curve {
+            // The curve's last line names where it drew the plot: this machine's path.
+            let curve: String = curve.lines().filter(|l| !l.starts_with("plot: ")).map(|l| format!("{l}\n")).collect();
             let _ = write!(
                 out,
                 "\n## The cost curve (`cargo xtask bench curve`)\n\n![time to a result against heap size](cost-curve.svg)\n\n\
