@@ -33,20 +33,30 @@
 // (see `with_backend!`), which leaves the engine-side code of each command unused.
 #![cfg_attr(not(any(feature = "v8", feature = "chakra")), allow(unused))]
 
-pub mod commands;
 mod dispatch;
 mod erased;
 mod error;
 pub mod host;
 mod mapped;
-pub mod pipeline;
+mod pipeline;
 pub mod wrap;
 
 pub use erased::{make, make_with, Runtime};
 pub use error::Error;
 pub use mapped::SnapshotFile;
-pub use pipeline::make::{make_snapshot, write_snapshot, MakeOptions, Script};
-pub use pipeline::restore::{fresh, lookup_identity, restore, run_main};
+pub use pipeline::auto::make_auto;
+pub use pipeline::make::{make_snapshot, write_snapshot, MakeOptions, Progress, Script, VERIFY_STEP};
+pub use pipeline::restore::{
+    capture_and_restore_in_place, fresh, fresh_building, fresh_life_cycle, lookup_identity, restore, run_main,
+};
+
+/// Checking that a snapshot restores to the state read before its capture. `make` does it
+/// in its own process unless [`MakeOptions::restore_check`] says where else (the CLI runs
+/// [`check_file`](verify::check_file) in a child process, so that a restore the engine dies
+/// on does not take `make` with it).
+pub mod verify {
+    pub use crate::pipeline::verify::{check_file, Difference, Finding, Observed, RestoreCheck, DUMP_ENV};
+}
 pub use snapshot_core as core;
 pub use snapshot_core::{EngineKind, FromHostValue, HostCall, HostError, HostValue, Registry, StableId};
 

@@ -1,10 +1,13 @@
-//! The `polysnap` command: argument parsing and I/O only; the commands live in the library.
+//! The `polysnap` command: argument parsing here, the commands in [`commands`], both built on
+//! the library's public API only.
+
+mod commands;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use polysnap::commands::{bench, exec, guard, inspect, make, print_line, run, Failure};
+use commands::{bench, exec, guard, inspect, make, run, Failure};
 use polysnap::host::{FilePolicy, ModulePolicy};
 use polysnap::EngineKind;
 
@@ -141,9 +144,9 @@ enum Command {
     },
     /// Cold start against restore, each repeated; medians and their ratio.
     Bench {
-        /// The engine.
-        #[arg(long, value_enum)]
-        engine: Engine,
+        /// The engine; repeat it for one row per engine in one table.
+        #[arg(long, value_enum, required = true)]
+        engine: Vec<Engine>,
         /// The setup scripts.
         #[arg(required = true)]
         scripts: Vec<PathBuf>,
@@ -157,47 +160,6 @@ enum Command {
         #[arg(long, default_value_t = 5)]
         runs: usize,
     },
-}
-
-/// Prints the report; a variant whose output differs from cold's is a failure (exit 1).
-fn print_bench(engine: EngineKind, r: &bench::BenchReport) -> Result<(), Failure> {
-    let ms = |value: Option<f64>| value.map_or_else(|| "-".to_owned(), |ms| format!("{ms:.1}"));
-    let ratio = |value: Option<f64>| value.map_or_else(|| "-".to_owned(), |ms| format!("{:.2}", ms / r.cold_ms));
-    let code_cache = r.code_cache_ms.as_ref().ok().copied();
-    print_line("engine      cold ms  restored ms  warm ms  code-cache ms  floor ms  restored  warm  code-cache  restored/floor  snapshot");
-    print_line(&format!(
-        "{:<8} {:>10.1} {:>12.1} {:>8} {:>14} {:>9.1} {:>9.2} {:>5} {:>11} {:>15.2} {:>7.1} MB",
-        engine.to_string(),
-        r.cold_ms,
-        r.restored_ms,
-        ms(r.warm_ms),
-        ms(code_cache),
-        r.floor_ms,
-        r.restored_ms / r.cold_ms,
-        ratio(r.warm_ms),
-        ratio(code_cache),
-        r.restored_ms / r.floor_ms,
-        r.snapshot_bytes as f64 / 1e6
-    ));
-    print_line("(the three ratio columns are each variant's time over cold)");
-    if let Err(why) = &r.code_cache_ms {
-        print_line(&format!("code-cache: not measured ({why})"));
-    }
-    let agree = |other: &Option<String>| other.as_ref().is_none_or(|o| *o == r.cold_output);
-    let same = r.cold_output == r.restored_output && agree(&r.warm_output) && agree(&r.code_cache_output);
-    if same {
-        print_line("outputs: every variant agrees with cold");
-        return Ok(());
-    }
-    let shown = |o: &Option<String>| o.as_deref().unwrap_or("-").to_owned();
-    Err(Failure::Js(format!(
-        "the variants' outputs differ, so their times are not comparable: cold {:?}, restored {:?}, warm {:?}, \
-         code-cache {:?}",
-        r.cold_output,
-        r.restored_output,
-        shown(&r.warm_output),
-        shown(&r.code_cache_output)
-    )))
 }
 
 fn parse_context(text: &str) -> Result<(String, PathBuf), String> {
@@ -267,14 +229,13 @@ fn main() -> ExitCode {
         Command::Exec { engine, scripts, print, args } => {
             exec::exec(&exec::ExecArgs { engine: engine.into(), scripts, print, args }).map(drop)
         }
-        Command::CheckRestore { state, snapshot } => polysnap::commands::check::check_restore(&snapshot, &state),
+        Command::CheckRestore { state, snapshot } => commands::check::check_restore(&snapshot, &state),
         Command::Inspect { file, json } => {
-            inspect::inspect(&file, json).map(|text| polysnap::commands::print_line(text.trim_end()))
+            inspect::inspect(&file, json).map(|text| commands::print_line(text.trim_end()))
         }
         Command::Bench { engine, scripts, print, warmup, runs } => {
-            let engine: EngineKind = engine.into();
-            bench::bench(&bench::BenchArgs { engine, scripts, print, warmup, runs })
-                .and_then(|r| print_bench(engine, &r))
+            let engines: Vec<EngineKind> = engine.into_iter().map(EngineKind::from).collect();
+            bench::bench_and_print(&engines, &bench::BenchArgs { engine: engines[0], scripts, print, warmup, runs })
         }
     };
     match result {

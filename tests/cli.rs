@@ -502,11 +502,31 @@ fn bench_fails_when_the_variants_outputs_differ() {
         let agree =
             polysnap(dir.path(), &["bench", "--engine", engine, "--runs", "1", "-p", "typeof made", "setup.js"]);
         assert_eq!(agree.status.code(), Some(0), "{engine}: {}", stderr(&agree));
-        assert!(stdout(&agree).contains("every variant agrees with cold"), "{engine}: {}", stdout(&agree));
+        assert!(stdout(&agree).contains("every variant's output agrees with cold"), "{engine}: {}", stdout(&agree));
         // The restored variants print the capture's time, cold prints its own.
         let differ = polysnap(dir.path(), &["bench", "--engine", engine, "--runs", "1", "-p", "made", "setup.js"]);
         assert_eq!(differ.status.code(), Some(1), "{engine}: {}", stderr(&differ));
         assert!(stderr(&differ).contains("outputs differ"), "{engine}: {}", stderr(&differ));
+    }
+}
+
+/// `polysnap bench` with `--engine` repeated prints one table, a row per engine, and each
+/// engine's notes after it.
+#[test]
+fn bench_puts_every_engine_in_one_table() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "setup.js", "var made = [1, 2, 3].map(n => n * 2);");
+    let mut args = vec!["bench", "--runs", "1", "-p", "made.join()", "setup.js"];
+    for engine in engines() {
+        args.extend(["--engine", engine]);
+    }
+    let out = polysnap(dir.path(), &args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert_eq!(text.matches("engine      cold ms").count(), 1, "{text}");
+    for engine in engines() {
+        assert_eq!(text.lines().filter(|l| l.starts_with(&format!("{engine} "))).count(), 1, "{engine}: {text}");
+        assert!(text.contains(&format!("{engine}: every variant's output agrees with cold")), "{text}");
     }
 }
 

@@ -3,9 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use polysnap::core::{Api, DynScriptHost, HostValue, Native, Registry, Rehydrators, Runtime, ScriptHost};
+use polysnap::core::{Api, DynScriptHost, HostValue, Registry, Rehydrators, Runtime, ScriptHost};
 use polysnap::host::{FilePolicy, ModulePolicy};
-use polysnap::pipeline::jsapi;
 use polysnap::{MakeOptions, Script, SnapshotFile};
 
 use crate::natives::{self, Counter, CounterRehydrator};
@@ -146,16 +145,11 @@ pub fn fresh<A: Api>(scenario: &Scenario) -> Result<String, StepError> {
         });
     }
     let mut host = host(scenario, &[])?;
-    let natives: Vec<&Native> = host.registry.natives().iter().collect();
-    let mut runtime = A::Runtime::fresh(&natives).map_err(|e| polysnap::Error::engine(A::KIND, e))?;
-    jsapi::install(&mut runtime, &host.registry)?;
+    let mut runtime = polysnap::fresh_building::<A>(&host.registry)?;
     for script in setup_scripts(scenario, &host) {
         run(scenario, &mut runtime, &script.name, &script.source)?;
     }
-    jsapi::before_capture(&mut runtime)?;
-    let records = host.rehydrators.collect(&mut runtime).map_err(polysnap::Error::from)?;
-    host.rehydrators.restore(&mut runtime, &records).map_err(polysnap::Error::from)?;
-    jsapi::after_restore(&mut runtime)?;
+    polysnap::capture_and_restore_in_place(&mut runtime, &mut host.rehydrators)?;
     polysnap::run_main(&mut runtime, &[])?;
     check(scenario, &mut runtime)
 }

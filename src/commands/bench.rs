@@ -17,9 +17,9 @@ use std::time::{Duration, Instant};
 use snapshot_core::format::Strategy;
 use snapshot_core::{Api, Capabilities, HostValue, Native, Runtime, ScriptHost};
 
-use crate::commands::{read_scripts, Failure};
-use crate::host::{FilePolicy, Host, ModulePolicy};
-use crate::{
+use crate::commands::{print_line, read_scripts, Failure};
+use polysnap::host::{FilePolicy, Host, ModulePolicy};
+use polysnap::{
     fresh, make_snapshot, restore, with_backend, write_snapshot, EngineKind, Error, MakeOptions, Script, SnapshotFile,
 };
 
@@ -62,6 +62,76 @@ pub struct BenchReport {
     pub warm_output: Option<String>,
     /// `String(EXPR)` from the last code-cache run.
     pub code_cache_output: Option<String>,
+}
+
+/// Runs the benchmark on each of `engines` (`args.engine` is replaced) and prints one table,
+/// a row per engine, then each engine's notes. An engine that fails, or whose variants'
+/// outputs differ from cold's (so their times are not comparable), fails the command after
+/// the other engines have run.
+pub fn bench_and_print(engines: &[EngineKind], args: &BenchArgs) -> Result<(), Failure> {
+    print_line("engine      cold ms  restored ms  warm ms  code-cache ms  floor ms  restored  warm  code-cache  restored/floor  snapshot");
+    let mut notes = Vec::new();
+    let mut first_failure = None;
+    for &engine in engines {
+        let outcome = match bench(&BenchArgs { engine, ..args.clone() }) {
+            Ok(report) => {
+                print_line(&row(engine, &report));
+                if let Err(why) = &report.code_cache_ms {
+                    notes.push(format!("{engine}: code-cache not measured ({why})"));
+                }
+                agreement(&report).map(|()| notes.push(format!("{engine}: every variant's output agrees with cold")))
+            }
+            Err(failure) => {
+                print_line(&format!("{:<8} failed", engine.to_string()));
+                Err(failure)
+            }
+        };
+        if let Err(failure) = outcome {
+            notes.push(format!("{engine}: {failure}"));
+            first_failure.get_or_insert(failure);
+        }
+    }
+    print_line("(the three ratio columns are each variant's time over cold)");
+    notes.iter().for_each(|note| print_line(note));
+    first_failure.map_or(Ok(()), Err)
+}
+
+/// One engine's row of the table.
+fn row(engine: EngineKind, r: &BenchReport) -> String {
+    let ms = |value: Option<f64>| value.map_or_else(|| "-".to_owned(), |ms| format!("{ms:.1}"));
+    let ratio = |value: Option<f64>| value.map_or_else(|| "-".to_owned(), |ms| format!("{:.2}", ms / r.cold_ms));
+    let code_cache = r.code_cache_ms.as_ref().ok().copied();
+    format!(
+        "{:<8} {:>10.1} {:>12.1} {:>8} {:>14} {:>9.1} {:>9.2} {:>5} {:>11} {:>15.2} {:>7.1} MB",
+        engine.to_string(),
+        r.cold_ms,
+        r.restored_ms,
+        ms(r.warm_ms),
+        ms(code_cache),
+        r.floor_ms,
+        r.restored_ms / r.cold_ms,
+        ratio(r.warm_ms),
+        ratio(code_cache),
+        r.restored_ms / r.floor_ms,
+        r.snapshot_bytes as f64 / 1e6
+    )
+}
+
+/// Whether every variant printed what cold printed; if not, a failure (exit 1) naming them.
+fn agreement(r: &BenchReport) -> Result<(), Failure> {
+    let agree = |other: &Option<String>| other.as_ref().is_none_or(|o| *o == r.cold_output);
+    if r.cold_output == r.restored_output && agree(&r.warm_output) && agree(&r.code_cache_output) {
+        return Ok(());
+    }
+    let shown = |o: &Option<String>| o.as_deref().unwrap_or("-").to_owned();
+    Err(Failure::Js(format!(
+        "the variants' outputs differ, so their times are not comparable: cold {:?}, restored {:?}, warm {:?}, \
+         code-cache {:?}",
+        r.cold_output,
+        r.restored_output,
+        shown(&r.warm_output),
+        shown(&r.code_cache_output)
+    )))
 }
 
 /// Runs the benchmark and returns its medians.
@@ -160,7 +230,7 @@ fn measure<A: Api>(plan: &Plan<'_>, dir: &Path) -> Result<BenchReport, Error> {
 
 fn time_restores<A: Api>(
     plan: &Plan<'_>,
-    registry: &crate::Registry,
+    registry: &polysnap::Registry,
     path: &Path,
 ) -> Result<(Vec<Duration>, String), Error> {
     let mut output = String::new();

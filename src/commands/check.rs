@@ -17,9 +17,9 @@ use std::sync::Arc;
 
 use crate::commands::guard::{signal_name, IN_CHILD_ENV};
 use crate::commands::Failure;
-use crate::host::{FilePolicy, Host, ModulePolicy};
-use crate::pipeline::verify::{self, Difference, Observed, RestoreCheck};
-use crate::{with_backend, EngineKind, Error, SnapshotFile};
+use polysnap::host::{FilePolicy, Host, ModulePolicy};
+use polysnap::verify::{self, Difference, Observed, RestoreCheck};
+use polysnap::{with_backend, EngineKind, Error, SnapshotFile};
 
 /// The exit status that says "restored, and it differs".
 const DIFFERS: i32 = 3;
@@ -57,7 +57,7 @@ pub fn in_child_process(scratch: PathBuf) -> RestoreCheck {
         let failed = |reason: String| Error::RestoreCheckFailed { engine, reason };
         let snapshot_path = scratch.join("check-restore.psnap");
         let state_path = scratch.join("check-restore.state");
-        crate::write_snapshot(&snapshot_path, snapshot)?;
+        polysnap::write_snapshot(&snapshot_path, snapshot)?;
         std::fs::write(&state_path, before.to_text())
             .map_err(|e| failed(format!("cannot write {}: {e}", state_path.display())))?;
         let program = std::env::current_exe().map_err(|e| failed(format!("cannot find this program: {e}")))?;

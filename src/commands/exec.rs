@@ -7,8 +7,8 @@ use std::path::PathBuf;
 
 use crate::commands::run::after_restore;
 use crate::commands::{read_scripts, Failure};
-use crate::host::{FilePolicy, Host, ModulePolicy};
-use crate::{run_main, with_backend, EngineKind, Error};
+use polysnap::host::{FilePolicy, Host, ModulePolicy};
+use polysnap::{run_main, with_backend, EngineKind, Error};
 
 /// What `exec` needs.
 #[derive(Clone, Debug)]
@@ -34,7 +34,7 @@ pub fn exec(args: &ExecArgs) -> Result<Option<String>, Failure> {
     let mut scripts = vec![host.runtime_script()];
     scripts.extend(read_scripts(&args.scripts)?);
     let result: Result<Option<String>, Error> = with_backend!(args.engine, |A| {
-        crate::pipeline::restore::fresh_life_cycle::<A>(&registry, &mut rehydrators, &scripts).and_then(
+        polysnap::fresh_life_cycle::<A>(&registry, &mut rehydrators, &scripts).and_then(
             |mut runtime| {
                 run_main(&mut runtime, &args.args)?;
                 let printed = after_restore(&mut runtime, &[], args.print.as_deref())?;

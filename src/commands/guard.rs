@@ -16,7 +16,7 @@ use std::process::Command;
 use snapshot_core::format::file::remove_temp_files_of;
 
 use crate::commands::Failure;
-use crate::EngineKind;
+use polysnap::{EngineKind, VERIFY_STEP};
 
 /// In the child's environment: `child-of:<parent pid>`. Any other value runs the command in
 /// one process, unguarded. The child removes it from its environment at once, so setup
@@ -42,9 +42,6 @@ pub fn record_step(step: &str) {
 fn last_step(path: &Path) -> Option<String> {
     std::fs::read_to_string(path).ok().filter(|s| !s.is_empty())
 }
-
-/// The step `make` is at while it restores the snapshot it made to check it.
-pub const VERIFY_STEP: &str = "restoring the snapshot to check it";
 
 /// Whether this process should do the work itself (it is the child, or was asked to).
 pub fn in_child() -> bool {

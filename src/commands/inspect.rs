@@ -7,8 +7,8 @@ use snapshot_core::format::dump::record_counts;
 use snapshot_core::format::SectionKind;
 
 use crate::commands::Failure;
-use crate::host::{FilePolicy, Host, ModulePolicy};
-use crate::SnapshotFile;
+use polysnap::host::{FilePolicy, Host, ModulePolicy};
+use polysnap::SnapshotFile;
 
 /// The dump of the snapshot at `path`, as text or JSON.
 pub fn inspect(path: &Path, as_json: bool) -> Result<String, Failure> {

@@ -3,8 +3,8 @@
 use std::path::{Path, PathBuf};
 
 use crate::commands::{read_scripts, Failure};
-use crate::host::{FilePolicy, Host, ModulePolicy};
-use crate::{make_snapshot, with_backend, write_snapshot, EngineKind, MakeOptions};
+use polysnap::host::{FilePolicy, Host, ModulePolicy};
+use polysnap::{make_snapshot, with_backend, write_snapshot, EngineKind, MakeOptions};
 
 /// What `make` needs.
 #[derive(Clone, Debug)]
@@ -50,7 +50,7 @@ pub fn make(args: &MakeArgs) -> Result<u64, Failure> {
     );
     spinner.enable_steady_tick(std::time::Duration::from_millis(100));
     let shown = spinner.clone();
-    let progress: crate::pipeline::make::Progress = std::sync::Arc::new(move |step: &str| {
+    let progress: polysnap::Progress = std::sync::Arc::new(move |step: &str| {
         crate::commands::guard::record_step(step);
         shown.set_message(step.to_owned());
     });
@@ -73,10 +73,10 @@ pub fn make(args: &MakeArgs) -> Result<u64, Failure> {
         restore_check: Some(crate::commands::check::in_child_process(scratch.path().to_owned())),
         ..options
     };
-    let snapshot: Result<_, crate::Error> = with_backend!(args.engine, |A| match args.strategy {
+    let snapshot: Result<_, polysnap::Error> = with_backend!(args.engine, |A| match args.strategy {
         Some(_) => make_snapshot::<A>(&registry, &mut rehydrators, &scripts, &options),
         None =>
-            crate::pipeline::auto::make_auto::<A>(&registry, &|| host.rehydrators(), &scripts, &options, scratch.path(),),
+            polysnap::make_auto::<A>(&registry, &|| host.rehydrators(), &scripts, &options, scratch.path(),),
     });
     let snapshot = snapshot.map_err(|e| {
         spinner.finish_and_clear();

@@ -1,5 +1,5 @@
-//! The CLI's commands as library functions (the binary only parses arguments):
-//! `make`, `run`, `exec`, `inspect`, `bench`.
+//! The CLI's commands, written against polysnap's public library API (`main` only parses
+//! arguments): `make`, `run`, `exec`, `inspect`, `bench`, and the hidden `check-restore`.
 
 pub mod bench;
 pub mod check;
@@ -11,9 +11,9 @@ pub mod run;
 
 use std::fmt;
 
-use crate::host::natives::EXIT_MARKER;
-use crate::host::Host;
-use crate::Error;
+use polysnap::host::natives::EXIT_MARKER;
+use polysnap::host::Host;
+use polysnap::Error;
 
 /// How a command failed, with the exit status it maps to.
 #[derive(Debug)]
@@ -59,12 +59,12 @@ impl fmt::Display for Failure {
 }
 
 /// Reads the script files named on the command line.
-pub fn read_scripts(paths: &[std::path::PathBuf]) -> Result<Vec<crate::Script>, Failure> {
+pub fn read_scripts(paths: &[std::path::PathBuf]) -> Result<Vec<polysnap::Script>, Failure> {
     paths
         .iter()
         .map(|p| {
             std::fs::read_to_string(p)
-                .map(|source| crate::Script::new(p.display().to_string(), source))
+                .map(|source| polysnap::Script::new(p.display().to_string(), source))
                 .map_err(|e| Failure::Unusable(format!("cannot read script {}: {e}", p.display())))
         })
         .collect()

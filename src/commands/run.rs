@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use snapshot_core::{HostValue, ScriptHost};
 
 use crate::commands::{read_scripts, Failure};
-use crate::host::{event_loop, FilePolicy, Host, ModulePolicy};
-use crate::{restore, run_main, with_backend, Error, Script, SnapshotFile};
+use polysnap::host::{event_loop, FilePolicy, Host, ModulePolicy};
+use polysnap::{restore, run_main, with_backend, Error, Script, SnapshotFile};
 
 /// What `run` needs.
 #[derive(Clone, Debug)]
@@ -75,7 +75,7 @@ fn run_restored<A: snapshot_core::Api>(
 /// Scripts → `-p` → event loop, on any runtime (after main()).
 pub fn after_restore(
     runtime: &mut dyn ScriptHost,
-    scripts: &[crate::Script],
+    scripts: &[polysnap::Script],
     print: Option<&str>,
 ) -> Result<Option<String>, Error> {
     let printed = run_scripts(runtime, scripts, print)?;
@@ -86,7 +86,7 @@ pub fn after_restore(
 /// Scripts → `-p` (printed to stdout), in the runtime's current context.
 fn run_scripts(
     runtime: &mut dyn ScriptHost,
-    scripts: &[crate::Script],
+    scripts: &[polysnap::Script],
     print: Option<&str>,
 ) -> Result<Option<String>, Error> {
     let engine = runtime.engine();

@@ -1,5 +1,7 @@
-//! The CLI's host runtime: what a small Node-like program needs, written once for every
-//! engine against snapshot-core's neutral API.
+//! A ready-made host runtime: what a small Node-like program needs, written once for every
+//! engine against snapshot-core's neutral API. The `polysnap` command runs every script in
+//! it; an embedder may use it whole ([`Host::registry`], [`Host::rehydrators`],
+//! [`Host::runtime_script`] as the first setup script) or bring natives of its own.
 //!
 //! * [`natives`]: the Rust side (stdio, files, clock, process) as registered natives;
 //! * `js/runtime.js`: the JavaScript side (console, timers, `process`, `require` with

@@ -38,6 +38,10 @@ impl Script {
     }
 }
 
+/// The step `make` reports while it restores the snapshot it made to check it (a crash
+/// during this step is the engine failing on the snapshot, not on the setup).
+pub const VERIFY_STEP: &str = "restoring the snapshot to check it";
+
 /// Told each step of making a snapshot as it starts (`running setup.js`, `capturing the heap`).
 pub type Progress = std::sync::Arc<dyn Fn(&str) + Send + Sync>;
 
@@ -180,7 +184,7 @@ pub fn make_snapshot<A: Api>(
         payload: captured.payload,
     };
     if let Some(before) = before {
-        options.step(crate::commands::guard::VERIFY_STEP);
+        options.step(VERIFY_STEP);
         let mut notes = verify::lost_notes(&before, A::fidelity());
         notes.extend(before.uncovered.iter().map(|u| format!("not checked: {}: {}", u.path, u.why)));
         notes.extend(match &options.restore_check {

@@ -68,6 +68,16 @@ pub fn fresh<A: Api>(registry: &Registry) -> Result<A::Runtime, Error> {
     Ok(runtime)
 }
 
+/// A fresh runtime of engine `A` with `registry`'s natives and the `snapshot` API as `make`
+/// sets it up (`snapshot.isBuilding()` is true): run a setup in it, then
+/// [`capture_and_restore_in_place`], for the fresh side of a differential check.
+pub fn fresh_building<A: Api>(registry: &Registry) -> Result<A::Runtime, Error> {
+    let natives: Vec<&Native> = registry.natives().iter().collect();
+    let mut runtime = A::Runtime::fresh(&natives).map_err(|e| Error::engine(A::KIND, e))?;
+    jsapi::install(&mut runtime, registry)?;
+    Ok(runtime)
+}
+
 /// A runtime of engine `A` taken through the whole life cycle of a snapshot without one:
 /// the `snapshot` API (building), `scripts`, then [`capture_and_restore_in_place`]. What a
 /// restore of a snapshot of `scripts` must equal (`polysnap exec`, differential checks).
@@ -76,9 +86,7 @@ pub fn fresh_life_cycle<A: Api>(
     rehydrators: &mut Rehydrators<DynScriptHost>,
     scripts: &[crate::Script],
 ) -> Result<A::Runtime, Error> {
-    let natives: Vec<&Native> = registry.natives().iter().collect();
-    let mut runtime = A::Runtime::fresh(&natives).map_err(|e| Error::engine(A::KIND, e))?;
-    jsapi::install(&mut runtime, registry)?;
+    let mut runtime = fresh_building::<A>(registry)?;
     for script in scripts {
         runtime.run_script(&script.name, &script.source).map_err(|source| Error::Engine { engine: A::KIND, source })?;
     }
