@@ -92,3 +92,12 @@ pub fn require_backend(engine: EngineKind) -> Result<(), Error> {
         Err(Error::BackendNotBuilt { engine, feature })
     }
 }
+
+/// The Rust blocks of the guides compile as written: `cargo test --doc` builds them.
+#[cfg(doctest)]
+mod guides {
+    #[doc = include_str!("../docs/guide.md")]
+    struct Guide;
+    #[doc = include_str!("../docs/embedding.md")]
+    struct Embedding;
+}
