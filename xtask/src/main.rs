@@ -10,6 +10,7 @@
 //! cargo xtask bench [v8|chakra] [--write-docs | --smoke]   hyperfine + criterion, beside Node.js
 //! cargo xtask bench curve          the cost curve, redrawing docs/cost-curve.svg
 //! cargo xtask fuzz [SECONDS]        the container decoder's fuzz targets (30 s each by default)
+//! cargo xtask cycles               no module-level import cycle inside any crate
 //! cargo xtask corpus [--quick] [NAME...]   real npm libraries × engines × strategies, docs/corpus.md
 //! ```
 
@@ -17,6 +18,7 @@ mod battery;
 mod bench;
 mod cmd;
 mod corpus;
+mod cycles;
 mod demo;
 mod fuzz;
 mod setup;
@@ -33,6 +35,7 @@ fn main() -> ExitCode {
         Some("setup") => setup::run(&workspace()).and_then(|_| setup::bench_tools(&workspace())).map(|_| ()),
         Some("test") => test::run(&workspace()),
         Some("demo") => demo::run(&workspace()),
+        Some("cycles") => cycles::run(&workspace()),
         Some("tinyrt") => setup::run(&workspace()).and_then(|_| tinyrt::run(&workspace())),
         Some("battery") => battery::run(&workspace(), args.get(1).map(String::as_str)),
         Some("conformance") => conformance(&workspace()),
@@ -48,7 +51,7 @@ fn main() -> ExitCode {
         },
         _ => {
             eprintln!(
-                "usage: cargo xtask setup | test | demo | tinyrt | conformance | battery [FILTER] | bench [v8|chakra|curve] [--write-docs | --smoke] | fuzz [SECONDS] | corpus [--quick] [NAME...]"
+                "usage: cargo xtask setup | test | demo | tinyrt | conformance | battery [FILTER] | bench [v8|chakra|curve] [--write-docs | --smoke] | cycles | fuzz [SECONDS] | corpus [--quick] [NAME...]"
             );
             return ExitCode::from(2);
         }
