@@ -1,7 +1,7 @@
 //! `snapshot_core`'s backend traits for ChakraCore: [`Chakra`] is the [`Api`];
 //! [`Recorder`] and [`Runtime`] are its builder and runtime.
 
-use snapshot_core::format::PayloadEncoding;
+use snapshot_core::PayloadEncoding;
 use snapshot_core::{
     Api, Capabilities, CapabilityGap, CaptureOptions, Captured, EngineBuild, EngineKind, Fidelity, HostValue,
     JsException, Loss, Native, ScriptError, ScriptHost, SharedBytes,

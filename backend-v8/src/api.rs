@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use snapshot_core::format::PayloadEncoding;
+use snapshot_core::PayloadEncoding;
 use snapshot_core::{
     Api, Capabilities, CapabilityGap, CaptureOptions, Captured, EngineBuild, EngineKind, Fidelity, HostValue,
     JsException, Native, ScriptError, ScriptHost, SharedBytes,

@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use bitflags::bitflags;
 
-use crate::format::{EngineBuild, EngineKind, PayloadEncoding};
+use crate::engine::{EngineBuild, EngineKind, PayloadEncoding};
 use crate::registry::Native;
 use crate::value::HostValue;
 

@@ -8,8 +8,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::error::IdentityError;
-use crate::format::IdentityEntry;
+use serde::{Deserialize, Serialize};
+
 use crate::id::StableId;
 
 /// Engine-neutral bookkeeping of an identity map: id → slot (the engine's index) and the
@@ -63,4 +63,32 @@ impl IdentityTable {
     pub fn wrappers_of(&self, wraps: StableId) -> impl Iterator<Item = StableId> + '_ {
         self.entries.values().filter(move |e| e.wraps == Some(wraps)).map(|e| e.id)
     }
+}
+
+/// One identity-map entry: a JS object the host finds again after restore by its id.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IdentityEntry {
+    /// The object's identity.
+    pub id: StableId,
+    /// Where the engine keeps it (V8: the AddData index; ChakraCore: the host table's key).
+    pub slot: u64,
+    /// The type of native object it wraps, if any (`fs.FileHandle`).
+    pub wraps: Option<StableId>,
+}
+
+/// An identity-map operation failed.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum IdentityError {
+    /// An id was bound twice.
+    #[error("identity `{id}` is already bound to an object: each id names one object; use another id")]
+    AlreadyBound {
+        /// The id.
+        id: StableId,
+    },
+    /// A lookup found nothing.
+    #[error("identity `{id}` is not bound to any object in this snapshot: bind it before the snapshot is made")]
+    NotBound {
+        /// The id.
+        id: StableId,
+    },
 }

@@ -7,14 +7,13 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::Xxh3;
 
-use crate::error::{ReconcileError, RegistryError};
 use crate::id::StableId;
-use std::sync::Arc;
-
 use crate::value::{HostCall, HostError, HostFunction, HostValue};
 
 /// What kind of native an external reference stands for.
@@ -369,3 +368,69 @@ impl ReconcileError {
 fn prefix(name: &str) -> &str {
     name.rsplit_once('.').map_or("", |(head, _)| head)
 }
+
+/// Registering a native failed.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum RegistryError {
+    /// The same name was registered twice.
+    #[error("native `{name}` is registered twice: each native needs exactly one registration; remove the second")]
+    Duplicate {
+        /// The name.
+        name: &'static str,
+    },
+    /// Two different names hash to one stable id.
+    #[error(
+        "natives `{first}` and `{second}` have the same stable id #{hash:016x}: ids must be unique; rename one of them"
+    )]
+    HashCollision {
+        /// The name registered first.
+        first: &'static str,
+        /// The name registered second.
+        second: &'static str,
+        /// The shared hash.
+        hash: u64,
+    },
+}
+
+/// The live registry does not match a snapshot's external-reference table.
+///
+/// Every problem found is listed, so one run tells the whole story.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct ReconcileError {
+    /// Ids the snapshot refers to that nothing registered.
+    pub missing: Vec<StableId>,
+    /// Ids registered now that the snapshot does not know.
+    pub extra: Vec<StableId>,
+    /// Ids whose kind differs: (id, kind in the snapshot, kind now).
+    pub kind_changed: Vec<(StableId, NativeKind, NativeKind)>,
+    /// Apparent renames: (id in the snapshot, id registered now).
+    pub renamed: Vec<(StableId, StableId)>,
+}
+
+impl ReconcileError {
+    /// Whether no problem was recorded.
+    pub fn is_empty(&self) -> bool {
+        self.missing.is_empty() && self.extra.is_empty() && self.kind_changed.is_empty() && self.renamed.is_empty()
+    }
+}
+
+impl fmt::Display for ReconcileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "the natives registered now do not match the snapshot's external-reference table:")?;
+        for id in &self.missing {
+            writeln!(f, "  missing: `{id}` is used by the snapshot but not registered")?;
+        }
+        for (old, new) in &self.renamed {
+            writeln!(f, "  renamed: the snapshot has `{old}`, this build registers `{new}` instead")?;
+        }
+        for (id, was, now) in &self.kind_changed {
+            writeln!(f, "  changed: `{id}` was a {was} in the snapshot, is a {now} now")?;
+        }
+        for id in &self.extra {
+            writeln!(f, "  extra: `{id}` is registered but the snapshot does not know it")?;
+        }
+        write!(f, "register the same natives the snapshot was made with, or rebuild the snapshot with this build")
+    }
+}
+
+impl std::error::Error for ReconcileError {}

@@ -8,10 +8,8 @@
 use std::collections::BTreeMap;
 
 use serde::de::DeserializeOwned;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use crate::error::RehydrateError;
-use crate::format::RehydratorRecord;
 use crate::id::StableId;
 
 /// Saves and restores one kind of native state.
@@ -125,4 +123,61 @@ impl<C: ?Sized> Rehydrators<C> {
         }
         Ok(())
     }
+}
+
+/// One record a rehydrator wrote before the snapshot (postcard bytes).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RehydratorRecord {
+    /// The rehydrator that wrote it and will read it (`timers.Timeout`).
+    pub rehydrator: StableId,
+    /// The record, encoded by the rehydrator.
+    pub data: Vec<u8>,
+}
+
+/// A rehydrator failed.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum RehydrateError {
+    /// Two rehydrators share an id.
+    #[error("rehydrator `{rehydrator}` is added twice: each kind of native state needs one rehydrator")]
+    Duplicate {
+        /// The id.
+        rehydrator: StableId,
+    },
+    /// The snapshot has records for rehydrators this host lacks.
+    #[error(
+        "the snapshot has records for rehydrators this host does not have: {}; add them, or rebuild the snapshot",
+        list(rehydrators)
+    )]
+    Unknown {
+        /// Their ids.
+        rehydrators: Vec<StableId>,
+    },
+    /// A record could not be encoded.
+    #[error("rehydrator `{rehydrator}` could not encode a record: {reason}")]
+    Encode {
+        /// The rehydrator.
+        rehydrator: StableId,
+        /// Why.
+        reason: String,
+    },
+    /// A record could not be decoded.
+    #[error("rehydrator `{rehydrator}` could not decode its record ({reason}); the snapshot was made by an incompatible build: rebuild it")]
+    Decode {
+        /// The rehydrator.
+        rehydrator: StableId,
+        /// Why.
+        reason: String,
+    },
+    /// The rehydrator refused (policy, missing file, …).
+    #[error("rehydrator `{rehydrator}`: {message}")]
+    Refused {
+        /// The rehydrator.
+        rehydrator: StableId,
+        /// What is wrong and what to do.
+        message: String,
+    },
+}
+
+fn list(ids: &[StableId]) -> String {
+    ids.iter().map(|id| format!("`{id}`")).collect::<Vec<_>>().join(", ")
 }

@@ -1,8 +1,7 @@
 //! A sample snapshot shared by the format tests.
 
-use snapshot_core::format::{
-    EngineBuild, EngineKind, Header, IdentityEntry, PayloadEncoding, RehydratorRecord, Snapshot, Strategy, Target,
-};
+use snapshot_core::format::{Header, Snapshot, Strategy};
+use snapshot_core::{EngineBuild, EngineKind, IdentityEntry, PayloadEncoding, RehydratorRecord, Target};
 use snapshot_core::{stable_id, NativeKind, RefEntry, RefTable, StableId};
 
 /// A small but complete snapshot: every section non-empty, a 1 KiB payload.

@@ -1,7 +1,7 @@
 //! Rehydrators and identity tables.
 
 use serde::{Deserialize, Serialize};
-use snapshot_core::format::IdentityEntry;
+use snapshot_core::IdentityEntry;
 use snapshot_core::{stable_id, IdentityTable, RehydrateError, Rehydrator, Rehydrators, StableId};
 
 #[derive(Default)]
@@ -58,7 +58,7 @@ fn records_for_a_rehydrator_the_host_lacks_are_refused_by_name() {
 #[test]
 fn a_damaged_record_is_a_decode_error_not_a_panic() {
     let records =
-        vec![snapshot_core::format::RehydratorRecord { rehydrator: stable_id!("timers.Timeout"), data: vec![0xff; 3] }];
+        vec![snapshot_core::RehydratorRecord { rehydrator: stable_id!("timers.Timeout"), data: vec![0xff; 3] }];
     let mut after = Rehydrators::new();
     after.add(Timers::default()).unwrap();
     assert!(matches!(after.restore(&mut Vec::new(), &records), Err(RehydrateError::Decode { .. })));

@@ -11,7 +11,8 @@
 use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
-use snapshot_core::format::{Header, PayloadEncoding, Snapshot, Strategy, Target};
+use snapshot_core::format::{Header, Snapshot, Strategy};
+use snapshot_core::{PayloadEncoding, Target};
 use snapshot_core::{reconcile, Api, DynScriptHost, ExtraPolicy, Native, Registry, Rehydrators, Runtime};
 
 use crate::pipeline::{jsapi, verify};

@@ -83,7 +83,7 @@ pub fn run_main(host: &mut dyn ScriptHost, args: &[String]) -> Result<bool, Erro
 }
 
 /// The identity map's entries (name → slot), as the snapshot stores them.
-pub fn identities(host: &mut dyn ScriptHost) -> Result<Vec<snapshot_core::format::IdentityEntry>, Error> {
+pub fn identities(host: &mut dyn ScriptHost) -> Result<Vec<snapshot_core::IdentityEntry>, Error> {
     let names = match run(host, "polysnap:identities", "__polysnap_host.identityNames()")? {
         HostValue::String(json) => serde_json::from_str::<Vec<String>>(&json).unwrap_or_default(),
         _ => Vec::new(),
@@ -91,7 +91,7 @@ pub fn identities(host: &mut dyn ScriptHost) -> Result<Vec<snapshot_core::format
     Ok(names
         .iter()
         .enumerate()
-        .map(|(slot, name)| snapshot_core::format::IdentityEntry {
+        .map(|(slot, name)| snapshot_core::IdentityEntry {
             id: snapshot_core::StableId::with_interned_name(name),
             slot: slot as u64,
             wraps: None,

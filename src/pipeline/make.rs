@@ -5,7 +5,8 @@
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use snapshot_core::format::{file, Header, IdentityEntry, RehydratorRecord, Snapshot, Strategy, Target};
+use snapshot_core::format::{file, Header, Snapshot, Strategy};
+use snapshot_core::{IdentityEntry, RehydratorRecord, Target};
 use snapshot_core::{
     Api, Builder, CaptureOptions, DynScriptHost, IdentityTable, Native, Registry, Rehydrators, ScriptHost,
 };

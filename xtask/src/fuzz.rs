@@ -10,7 +10,8 @@ use std::path::Path;
 use std::process::Command;
 
 use anyhow::{bail, Context, Result};
-use snapshot_core::format::{encode, EngineBuild, EngineKind, Header, PayloadEncoding, Snapshot, Strategy, Target};
+use snapshot_core::format::{encode, Header, Snapshot, Strategy};
+use snapshot_core::{EngineBuild, EngineKind, PayloadEncoding, Target};
 use snapshot_core::{NativeKind, RefEntry, RefTable, StableId};
 
 /// A fuzz target: the crate whose `fuzz/` folder holds it, its name, and its seed.
@@ -108,12 +109,12 @@ fn seed() -> Snapshot<Vec<u8>> {
             kind: NativeKind::Function,
             name: Some("fs.open".into()),
         }]),
-        identities: vec![snapshot_core::format::IdentityEntry {
+        identities: vec![snapshot_core::IdentityEntry {
             id: StableId::new("app.config"),
             slot: 0,
             wraps: None,
         }],
-        records: vec![snapshot_core::format::RehydratorRecord {
+        records: vec![snapshot_core::RehydratorRecord {
             rehydrator: StableId::new("timers.Timeout"),
             data: vec![1, 2],
         }],

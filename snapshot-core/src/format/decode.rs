@@ -9,7 +9,7 @@ use super::{
     SectionEntry, SectionKind, Snapshot, DIR_ENTRY_LEN, FORMAT_MAJOR, MAGIC, MAX_SECTIONS, PRELUDE_LEN,
     SECTION_REQUIRED,
 };
-use crate::error::FormatError;
+use super::FormatError;
 use crate::registry::RefTable;
 
 /// A validated snapshot whose payload borrows from the bytes it was decoded from.

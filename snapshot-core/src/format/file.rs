@@ -10,7 +10,7 @@ use std::io::{BufWriter, Write};
 use std::path::Path;
 
 use super::{encode_to, Snapshot};
-use crate::error::FormatError;
+use super::FormatError;
 
 /// Writes `snapshot` to `path` atomically (temp file, fsync, rename, fsync of the folder).
 pub fn write_atomic<P: AsRef<[u8]>>(path: &Path, snapshot: &Snapshot<P>) -> Result<(), FormatError> {

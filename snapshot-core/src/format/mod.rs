@@ -7,16 +7,20 @@
 pub mod decode;
 pub mod dump;
 pub mod encode;
+mod error;
 pub mod file;
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::id::StableId;
+use crate::engine::{EngineBuild, PayloadEncoding, Target};
+use crate::identity::IdentityEntry;
 use crate::registry::RefTable;
+use crate::rehydrate::RehydratorRecord;
 
 pub use decode::decode;
+pub use error::FormatError;
 pub use encode::{encode, encode_to, reseal};
 
 /// The first eight bytes of every snapshot file (`\x89PSNAP\r\n`, PNG-style: a high byte to
@@ -36,72 +40,6 @@ pub const PRELUDE_LEN: u64 = 32;
 pub const DIR_ENTRY_LEN: u64 = 32;
 /// The most sections a file may declare.
 pub const MAX_SECTIONS: u32 = 64;
-
-/// The JavaScript engine a snapshot belongs to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum EngineKind {
-    /// V8 (SnapshotCreator blobs).
-    V8,
-    /// ChakraCore (time-travel-debugging snapshots).
-    ChakraCore,
-}
-
-impl fmt::Display for EngineKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            EngineKind::V8 => "v8",
-            EngineKind::ChakraCore => "chakra",
-        })
-    }
-}
-
-/// The exact engine build a payload was made by; only the same build may read it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EngineBuild {
-    /// The engine.
-    pub kind: EngineKind,
-    /// Its version (`10.2.154.26`).
-    pub version: String,
-    /// What else pins the build: V8's snapshot-relevant flags, ChakraCore's library SHA-256.
-    pub identity: String,
-}
-
-impl fmt::Display for EngineBuild {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {} ({})", self.kind, self.version, self.identity)
-    }
-}
-
-/// The machine a snapshot was made for.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Target {
-    /// CPU architecture (`x86_64`).
-    pub arch: String,
-    /// Operating system (`linux`).
-    pub os: String,
-}
-
-impl Target {
-    /// The machine this build runs on.
-    pub fn current() -> Target {
-        Target { arch: std::env::consts::ARCH.to_owned(), os: std::env::consts::OS.to_owned() }
-    }
-}
-
-impl fmt::Display for Target {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}-{}", self.arch, self.os)
-    }
-}
-
-/// How the engine payload's bytes are stored.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum PayloadEncoding {
-    /// As the engine wrote them (V8 blobs, so they can be mapped).
-    Raw,
-    /// A backend-defined archive, zstd-compressed (ChakraCore's TTD files).
-    Zstd,
-}
 
 /// How a snapshot was captured.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -170,26 +108,6 @@ impl StrategyChoice {
             .filter_map(|c| c.restore_ms.as_ref().ok().map(|ms| (c.strategy, *ms)))
             .min_by(|a, b| a.1.total_cmp(&b.1))
     }
-}
-
-/// One identity-map entry: a JS object the host finds again after restore by its id.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct IdentityEntry {
-    /// The object's identity.
-    pub id: StableId,
-    /// Where the engine keeps it (V8: the AddData index; ChakraCore: the host table's key).
-    pub slot: u64,
-    /// The type of native object it wraps, if any (`fs.FileHandle`).
-    pub wraps: Option<StableId>,
-}
-
-/// One record a rehydrator wrote before the snapshot (postcard bytes).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct RehydratorRecord {
-    /// The rehydrator that wrote it and will read it (`timers.Timeout`).
-    pub rehydrator: StableId,
-    /// The record, encoded by the rehydrator.
-    pub data: Vec<u8>,
 }
 
 /// A whole snapshot as plain data. `P` holds the payload: `Vec<u8>`, or a `&[u8]` borrowed
@@ -276,16 +194,16 @@ pub const SECTION_REQUIRED: u32 = 1;
 impl<P> Snapshot<P> {
     /// Checks that this snapshot can be handed to `engine` on this machine: the same engine
     /// kind and exact build, the same arch and OS. Run before any engine sees the payload.
-    pub fn check_compatible(&self, engine: &EngineBuild) -> Result<(), crate::error::FormatError> {
+    pub fn check_compatible(&self, engine: &EngineBuild) -> Result<(), FormatError> {
         let here = Target::current();
         if self.header.target != here {
-            return Err(crate::error::FormatError::WrongTarget {
+            return Err(FormatError::WrongTarget {
                 expected: here.to_string(),
                 found: self.header.target.to_string(),
             });
         }
         if &self.header.engine != engine {
-            return Err(crate::error::FormatError::WrongEngine {
+            return Err(FormatError::WrongEngine {
                 expected: engine.clone(),
                 found: self.header.engine.clone(),
             });
