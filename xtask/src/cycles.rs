@@ -8,10 +8,10 @@
 //! names anything inside B → report each strongly connected set of siblings with one
 //! reference behind each edge.
 //!
-//! What is not an edge: a module naming its own ancestors (`super::Item`, `crate::Error`
-//! from below: a parent owns its children), and a parent naming its children. So an item a
-//! parent re-exports from a child and a sibling then uses counts as a use of the parent, not
-//! of the child: the check sees the paths as written.
+//! A path is followed through the `use` declarations of the modules it passes, so
+//! `crate::Error`, re-exported by `lib.rs` from `error`, is a use of `error`. What is not an
+//! edge: a module naming its own ancestors' own items (`super::helper`: a parent owns its
+//! children), and a parent naming its children. Glob imports are not followed.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -74,6 +74,9 @@ struct Modules {
     modules: BTreeMap<ModulePath, Vec<(PathBuf, TokenStream)>>,
 }
 
+/// What each module's `use` declarations bind: name → the path as written.
+type Uses = BTreeMap<ModulePath, BTreeMap<String, Vec<String>>>;
+
 fn collect_modules(root: &Path) -> Result<Modules> {
     let mut modules = Modules { modules: BTreeMap::new() };
     let dir = root.parent().context("a crate root has a folder")?.to_owned();
@@ -128,15 +131,18 @@ fn load_tokens(
 }
 
 impl Modules {
-    /// Every `crate::`, `super::` and `self::` path of every module, resolved to a module.
+    /// Every `crate::`, `super::` and `self::` path of every module, resolved to a module
+    /// (through the `use` declarations of the modules it passes: `crate::Error` is the
+    /// module `lib.rs` re-exports `Error` from).
     fn references(&self, known: &BTreeSet<ModulePath>) -> Vec<Reference> {
+        let uses = self.uses();
         let mut found = Vec::new();
         for (module, parts) in &self.modules {
             for (file, tokens) in parts {
                 let mut raw = Vec::new();
                 paths_in(tokens.clone(), &mut raw);
                 for (segments, line) in raw {
-                    if let Some(to) = resolve(module, &segments, known) {
+                    if let Some(to) = resolve(module, &segments, known, &uses, 0) {
                         found.push(Reference {
                             from: module.clone(),
                             to,
@@ -149,6 +155,56 @@ impl Modules {
             }
         }
         found
+    }
+
+    /// The names each module's `use` declarations bind.
+    fn uses(&self) -> Uses {
+        let mut uses = Uses::new();
+        for (module, parts) in &self.modules {
+            let bound = uses.entry(module.clone()).or_default();
+            for (_, tokens) in parts {
+                let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
+                for (i, tree) in trees.iter().enumerate() {
+                    if matches!(tree, TokenTree::Ident(ident) if ident == "use") {
+                        let end = trees[i..].iter().position(|t| matches!(t, TokenTree::Punct(p) if p.as_char() == ';'));
+                        let statement = &trees[i + 1..i + end.unwrap_or(trees.len() - i)];
+                        bind_use_tree(statement, Vec::new(), bound);
+                    }
+                }
+            }
+        }
+        uses
+    }
+}
+
+/// Records what one `use` tree binds: `a::b::C` binds `C`, `a::b as D` binds `D`,
+/// `a::{self, E}` binds `a` and `E`; globs bind nothing known.
+fn bind_use_tree(trees: &[TokenTree], mut prefix: Vec<String>, bound: &mut BTreeMap<String, Vec<String>>) {
+    let mut i = 0;
+    while let Some(tree) = trees.get(i) {
+        match tree {
+            TokenTree::Ident(ident) if ident == "as" => {
+                if let (Some(TokenTree::Ident(alias)), false) = (trees.get(i + 1), prefix.is_empty()) {
+                    bound.insert(alias.to_string(), prefix);
+                }
+                return;
+            }
+            TokenTree::Ident(ident) if ident == "self" && !prefix.is_empty() => {}
+            TokenTree::Ident(ident) => prefix.push(ident.to_string()),
+            TokenTree::Group(group) if group.delimiter() == Delimiter::Brace => {
+                let inner: Vec<TokenTree> = group.stream().into_iter().collect();
+                for branch in inner.split(|t| matches!(t, TokenTree::Punct(p) if p.as_char() == ',')) {
+                    bind_use_tree(branch, prefix.clone(), bound);
+                }
+                return;
+            }
+            TokenTree::Punct(p) if p.as_char() == ':' => {}
+            _ => return,
+        }
+        i += 1;
+    }
+    if let Some(name) = prefix.last().filter(|name| !["crate", "super", "self"].contains(&name.as_str())) {
+        bound.insert(name.clone(), prefix.clone());
     }
 }
 
@@ -167,7 +223,8 @@ fn paths_in(tokens: TokenStream, out: &mut Vec<(Vec<String>, usize)>) {
                 }
             }
             TokenTree::Ident(ident) if ["crate", "super", "self"].contains(&ident.to_string().as_str()) => {
-                let preceded_by_colons = i >= 1 && matches!(&trees[i - 1], TokenTree::Punct(p) if p.as_char() == ':');
+                let colon = |t: &TokenTree| matches!(t, TokenTree::Punct(p) if p.as_char() == ':');
+                let preceded_by_colons = i >= 2 && colon(&trees[i - 1]) && colon(&trees[i - 2]);
                 if !preceded_by_colons {
                     let line = ident.span().start().line;
                     i = read_path(&trees, i, Vec::new(), line, out);
@@ -215,11 +272,22 @@ fn read_path(
     i
 }
 
-/// The longest known module that `segments`, written in `module`, names.
-fn resolve(module: &ModulePath, segments: &[String], known: &BTreeSet<ModulePath>) -> Option<ModulePath> {
+/// The module that `segments`, written in `module`, names: the longest run of known
+/// modules, followed through a `use` that binds the next segment where there is one.
+fn resolve(
+    module: &ModulePath,
+    segments: &[String],
+    known: &BTreeSet<ModulePath>,
+    uses: &Uses,
+    depth: usize,
+) -> Option<ModulePath> {
     let mut base: ModulePath = match segments.first()?.as_str() {
         "crate" => Vec::new(),
         "self" | "super" => module.clone(),
+        // A 2018 path from a module to its own child.
+        first if known.contains(&[&module[..], &[first.to_owned()]].concat()) => {
+            return resolve(module, &[&["self".to_owned()][..], segments].concat(), known, uses, depth);
+        }
         _ => return None,
     };
     let mut rest = &segments[1..];
@@ -231,13 +299,21 @@ fn resolve(module: &ModulePath, segments: &[String], known: &BTreeSet<ModulePath
         rest = &rest[1..];
     }
     let mut target = base;
-    for segment in rest {
+    for (i, segment) in rest.iter().enumerate() {
         let mut longer = target.clone();
         longer.push(segment.clone());
-        if !known.contains(&longer) {
-            break;
+        if known.contains(&longer) {
+            target = longer;
+            continue;
         }
-        target = longer;
+        let bound = uses.get(&target).and_then(|names| names.get(segment));
+        if let (Some(path), true) = (bound, depth < 8) {
+            let followed = [&path[..], &rest[i + 1..]].concat();
+            if let Some(through) = resolve(&target, &followed, known, uses, depth + 1) {
+                return Some(through);
+            }
+        }
+        break;
     }
     Some(target)
 }
@@ -355,8 +431,8 @@ mod tests {
 
     #[test]
     fn use_groups_and_inline_paths_are_read() {
-        let found = paths("use crate::{a::X, b::{c::Y, Z}}; fn f() { super::g(); let _ = self::h::K; }");
-        assert_eq!(found, ["crate::a::X", "crate::b::c::Y", "crate::b::Z", "super::g", "self::h::K"]);
+        let found = paths("use crate::{a::X, b::{c::Y, Z}}; fn f(x: crate::t::T) { super::g(); let _ = self::h::K; }");
+        assert_eq!(found, ["crate::a::X", "crate::b::c::Y", "crate::b::Z", "crate::t::T", "super::g", "self::h::K"]);
     }
 
     #[test]
@@ -366,15 +442,29 @@ mod tests {
     }
 
     #[test]
+    fn use_trees_bind_their_last_names_and_aliases() {
+        let trees: Vec<TokenTree> = TokenStream::from_str("crate::{a::{self, B}, c::D as E, f::*}").unwrap().into_iter().collect();
+        let mut bound = BTreeMap::new();
+        bind_use_tree(&trees, Vec::new(), &mut bound);
+        let shown: Vec<String> = bound.iter().map(|(k, v)| format!("{k}={}", v.join("::"))).collect();
+        assert_eq!(shown, ["B=crate::a::B", "E=crate::c::D", "a=crate::a"]);
+    }
+
+    #[test]
     fn paths_resolve_to_the_longest_known_module() {
         let known: BTreeSet<ModulePath> =
             [vec![], vec!["a".into()], vec!["a".into(), "b".into()], vec!["c".into()]].into_iter().collect();
         let here: ModulePath = vec!["a".into(), "b".into()];
-        let of = |p: &str| resolve(&here, &p.split("::").map(str::to_owned).collect::<Vec<_>>(), &known);
+        let uses: Uses = [(vec![], [("E".to_owned(), vec!["c".to_owned(), "E".to_owned()])].into_iter().collect())]
+            .into_iter()
+            .collect();
+        let of = |p: &str| resolve(&here, &p.split("::").map(str::to_owned).collect::<Vec<_>>(), &known, &uses, 0);
         assert_eq!(of("crate::a::b::X"), Some(vec!["a".into(), "b".into()]));
         assert_eq!(of("super::super::c::Y"), Some(vec!["c".into()]));
         assert_eq!(of("self::Z"), Some(here.clone()));
         assert_eq!(of("std::fmt"), None);
+        // `crate::E` is what the root's `use c::E` binds: module c.
+        assert_eq!(of("crate::E"), Some(vec!["c".into()]));
     }
 
     #[test]
