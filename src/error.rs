@@ -33,7 +33,7 @@ pub enum Error {
     #[error("the setup is not deterministic, so the code-cache strategy cannot re-run it: after running it twice, {} is {} after the first run and {} after the second (Date.now(), Math.random() or host input?); make the snapshot with the heap strategy", .difference.path, .difference.before, .difference.after)]
     NotDeterministic {
         /// The first place the two runs differ.
-        difference: crate::pipeline::verify::Difference,
+        difference: Difference,
     },
     /// `--strategy auto` found no usable strategy.
     #[error("no strategy can snapshot this setup on {engine}: {reasons}")]
@@ -77,7 +77,7 @@ pub enum Error {
         /// The engine.
         engine: EngineKind,
         /// The first place the states differ.
-        difference: crate::pipeline::verify::Difference,
+        difference: Difference,
         /// The engine's declared gap that explains it, when one does (`TTD writes numbers as
         /// text ...: capability EXACT_NUMBERS is absent`), else empty.
         why: String,
@@ -131,4 +131,15 @@ impl From<crate::chakra::ChakraError> for Error {
     fn from(source: crate::chakra::ChakraError) -> Error {
         Error::engine(EngineKind::ChakraCore, source)
     }
+}
+
+/// The first place where two readings differ.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Difference {
+    /// The path.
+    pub path: String,
+    /// What the first reading found there (`absent` when it has no such path).
+    pub before: String,
+    /// What the second found.
+    pub after: String,
 }

@@ -45,17 +45,20 @@ pub use erased::{make, make_with, Runtime};
 pub use error::Error;
 pub use mapped::SnapshotFile;
 pub use pipeline::auto::make_auto;
-pub use pipeline::make::{make_snapshot, write_snapshot, MakeOptions, Progress, Script, VERIFY_STEP};
-pub use pipeline::restore::{
-    capture_and_restore_in_place, fresh, fresh_building, fresh_life_cycle, lookup_identity, restore, run_main,
-};
+pub use pipeline::life_cycle::{capture_and_restore_in_place, fresh, fresh_building, fresh_life_cycle};
+pub use pipeline::make::{make_snapshot, write_snapshot};
+pub use pipeline::options::{MakeOptions, Progress, VERIFY_STEP};
+pub use pipeline::restore::{lookup_identity, restore, run_main};
+pub use pipeline::script::Script;
 
 /// Checking that a snapshot restores to the state read before its capture. `make` does it
 /// in its own process unless [`MakeOptions::restore_check`] says where else (the CLI runs
 /// [`check_file`](verify::check_file) in a child process, so that a restore the engine dies
 /// on does not take `make` with it).
 pub mod verify {
-    pub use crate::pipeline::verify::{check_file, Difference, Finding, Observed, RestoreCheck, DUMP_ENV};
+    pub use crate::error::Difference;
+    pub use crate::pipeline::heap::check_file;
+    pub use crate::pipeline::verify::{Finding, Observed, RestoreCheck, DUMP_ENV};
 }
 pub use snapshot_core as core;
 pub use snapshot_core::{EngineKind, FromHostValue, HostCall, HostError, HostValue, Registry, StableId};

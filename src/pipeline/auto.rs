@@ -124,7 +124,7 @@ fn time_cold<A: Api>(
 ) -> Result<f64, Error> {
     median(|| {
         let start = Instant::now();
-        let runtime = crate::pipeline::restore::fresh_life_cycle::<A>(registry, &mut rehydrators(), scripts)?;
+        let runtime = crate::pipeline::life_cycle::fresh_life_cycle::<A>(registry, &mut rehydrators(), scripts)?;
         let ms = start.elapsed().as_secs_f64() * 1000.0;
         drop(runtime);
         Ok(ms)

@@ -11,12 +11,15 @@
 use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
-use snapshot_core::format::{Header, Snapshot, Strategy};
-use snapshot_core::{PayloadEncoding, Target};
-use snapshot_core::{reconcile, Api, DynScriptHost, ExtraPolicy, Native, Registry, Rehydrators, Runtime};
+use snapshot_core::{
+    reconcile, Api, DynScriptHost, ExtraPolicy, Native, PayloadEncoding, Registry, Rehydrators, Runtime,
+};
 
-use crate::pipeline::{jsapi, verify};
-use crate::{Error, MakeOptions, Script, SnapshotFile};
+use crate::pipeline::options::MakeOptions;
+use crate::pipeline::payload::Made;
+use crate::pipeline::script::Script;
+use crate::pipeline::{jsapi, life_cycle, verify};
+use crate::{Error, SnapshotFile};
 
 /// The payload of a `code-cache` snapshot (postcard). A restore borrows the sources and
 /// caches straight from the mapped file (`Cow::Borrowed`); `make` owns them.
@@ -47,15 +50,8 @@ fn engine<A: Api>(source: snapshot_core::ScriptError) -> Error {
 }
 
 /// Makes a `code-cache` snapshot of `scripts`, proving the setup deterministic first.
-pub fn make_code_cache<A: Api>(
-    registry: &Registry,
-    _rehydrators: &mut Rehydrators<DynScriptHost>,
-    scripts: &[Script],
-    options: &MakeOptions,
-) -> Result<Snapshot<Vec<u8>>, Error> {
-    let natives: Vec<&Native> = registry.natives().iter().collect();
-    let mut first = A::Runtime::fresh(&natives).map_err(|e| Error::engine(A::KIND, e))?;
-    jsapi::install(&mut first, registry)?;
+pub(crate) fn make<A: Api>(registry: &Registry, scripts: &[Script], options: &MakeOptions) -> Result<Made, Error> {
+    let mut first = life_cycle::fresh_building::<A>(registry)?;
     let mut cached = Vec::with_capacity(scripts.len());
     for script in scripts {
         options.step(&format!("running {} and keeping its code cache", script.name));
@@ -69,8 +65,7 @@ pub fn make_code_cache<A: Api>(
     let observed = verify::observe(&mut first, &snapshot_core::Fidelity::NONE)?;
     drop(first);
     options.step("running the setup again from the code cache, to prove it deterministic");
-    let mut second = A::Runtime::fresh(&natives).map_err(|e| Error::engine(A::KIND, e))?;
-    jsapi::install(&mut second, registry)?;
+    let mut second = life_cycle::fresh_building::<A>(registry)?;
     for script in &cached {
         second.run_script_with_cache(&script.name, &script.source, &script.cache).map_err(engine::<A>)?;
     }
@@ -83,33 +78,21 @@ pub fn make_code_cache<A: Api>(
     // rehydrators collect and restore in place there, as in a fresh run.
     let payload = postcard::to_stdvec(&CachedScripts { scripts: cached, digest })
         .map_err(|e| Error::engine(A::KIND, std::io::Error::other(e.to_string())))?;
-    let engine = A::engine_build().map_err(|e| Error::engine(A::KIND, e))?;
-    let embed_names = options.embed_names || cfg!(debug_assertions);
-    Ok(Snapshot {
-        header: Header {
-            engine,
-            target: Target::current(),
-            producer: concat!("polysnap ", env!("CARGO_PKG_VERSION")).to_owned(),
-            created_unix_ms: crate::pipeline::make::now_ms(),
-            strategy: Strategy::CodeCache,
-            warm_code: true,
-            names_embedded: embed_names,
-            payload_encoding: PayloadEncoding::Raw,
-            payload_raw_len: payload.len() as u64,
-            contexts: Vec::new(),
-            names: Vec::new(),
-            choice: None,
-        },
-        refs: registry.table(embed_names),
+    Ok(Made {
+        raw_len: payload.len() as u64,
+        payload,
+        encoding: PayloadEncoding::Raw,
+        warm_code: true,
+        contexts: Vec::new(),
         identities: Vec::new(),
         records: Vec::new(),
-        payload,
+        before: None,
     })
 }
 
 /// Restores a `code-cache` snapshot: checks as for the heap, then runs the setup again from
 /// the cache through the fresh life cycle.
-pub fn restore_code_cache<A: Api>(
+pub(crate) fn restore<A: Api>(
     file: &SnapshotFile,
     registry: &Registry,
     rehydrators: &mut Rehydrators<DynScriptHost>,
@@ -131,6 +114,6 @@ pub fn restore_code_cache<A: Api>(
     for script in &cached.scripts {
         runtime.run_script_with_cache(&script.name, &script.source, &script.cache).map_err(engine::<A>)?;
     }
-    crate::pipeline::restore::capture_and_restore_in_place(&mut runtime, rehydrators)?;
+    life_cycle::capture_and_restore_in_place(&mut runtime, rehydrators)?;
     Ok(runtime)
 }

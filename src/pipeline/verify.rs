@@ -12,6 +12,7 @@
 use snapshot_core::format::Snapshot;
 use snapshot_core::{Api, Fidelity, Native, ScriptHost};
 
+use crate::error::Difference;
 use crate::Error;
 
 const STATE_JS: &str = include_str!("../js/state.js");
@@ -123,17 +124,6 @@ fn parse(text: &str) -> Observed {
         }
     }
     observed
-}
-
-/// The first place where two readings differ.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Difference {
-    /// The path.
-    pub path: String,
-    /// What the first reading found there (`absent` when it has no such path).
-    pub before: String,
-    /// What the second found.
-    pub after: String,
 }
 
 /// What a comparison found: the first difference that is not a declared loss, and a note
@@ -434,17 +424,6 @@ impl Observed {
     pub fn from_text(text: &str) -> Observed {
         Observed { lines: text.split('\n').map(str::to_owned).collect(), ..Observed::default() }
     }
-}
-
-/// Restores the snapshot in `file` with engine `A` and the natives of `registry`, reads the
-/// state and compares it with `before` (what a separate checking process does).
-pub fn check_file<A: Api>(
-    file: &crate::SnapshotFile,
-    registry: &snapshot_core::Registry,
-    before: &Observed,
-) -> Result<Vec<String>, Error> {
-    let natives = crate::pipeline::restore::heap_natives(file, registry)?;
-    after_restore::<A>(file.payload(), &natives, before)
 }
 
 /// With `POLYSNAP_VERIFY_DUMP=FOLDER`, writes both readings there (`captured.txt`,
