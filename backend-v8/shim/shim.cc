@@ -1,7 +1,9 @@
 // polysnap backend-v8 shim: a small extern "C" surface over V8 10.2's C++ API.
 //
 // Rules of this file:
-//  * Every exported function is `v8__Class__Method`, takes and returns plain C types and
+//  * Every exported function is named `polysnap__Concept__Operation` (Buf, Platform, Blob,
+//    Builder: the snapshot-making isolate, Runtime: a restored or fresh one) or, for a thin
+//    wrapper of one V8 method, `v8__Class__Method`; each takes and returns plain C types and
 //    opaque pointers, and never lets a C++ exception or a V8 exception cross the boundary:
 //    JS exceptions are caught with v8::TryCatch and returned as an error buffer, C++
 //    exceptions with try/catch.
@@ -181,7 +183,7 @@ struct PsState {
   // The template of wrapped objects (see "Wrapped objects"), made on first use. Reset with
   // the contexts: no global handle may be alive at CreateBlob.
   v8::Global<v8::ObjectTemplate> wrap_template;
-  // Runtimes: scripts kept for a later code cache (v8__ScriptCompiler__RunKeepingScript),
+  // Runtimes: scripts kept for a later code cache (polysnap__Runtime__RunKeepingScript),
   // by process-unique id.
   std::vector<std::pair<uint64_t, v8::Global<v8::UnboundScript>>> kept_scripts;
   // Opaque handles (HostValue::Handle): engine values the host holds by number. Those made
@@ -1200,13 +1202,13 @@ extern "C" {
 
 // ---- buffers --------------------------------------------------------------------------
 
-PsBuf* v8__Buf__New() { return new (std::nothrow) PsBuf(); }
-void v8__Buf__Delete(PsBuf* b) { delete b; }
-const uint8_t* v8__Buf__Data(const PsBuf* b, size_t* len) {
+PsBuf* polysnap__Buf__New() { return new (std::nothrow) PsBuf(); }
+void polysnap__Buf__Delete(PsBuf* b) { delete b; }
+const uint8_t* polysnap__Buf__Data(const PsBuf* b, size_t* len) {
   *len = b->bytes.size();
   return reinterpret_cast<const uint8_t*>(b->bytes.data());
 }
-int v8__Buf__Append(PsBuf* b, const uint8_t* p, size_t n) {
+int polysnap__Buf__Append(PsBuf* b, const uint8_t* p, size_t n) {
   try {
     b->bytes.append(reinterpret_cast<const char*>(p), n);
     return kOk;
@@ -1217,7 +1219,7 @@ int v8__Buf__Append(PsBuf* b, const uint8_t* p, size_t n) {
 
 // ---- platform and build identity --------------------------------------------------------
 
-int v8__Platform__Init(PsBuf* out) {
+int polysnap__Platform__Init(PsBuf* out) {
   PS_GUARD_BEGIN
   InitPlatform();
   return kOk;
@@ -1269,7 +1271,7 @@ int v8__V8__BuildIdentity(PsBuf* out) {
   PS_GUARD_END(out)
 }
 
-uint64_t v8__Blob__Checksum(const uint8_t* p, size_t n) { return Checksum(p, n); }
+uint64_t polysnap__Blob__Checksum(const uint8_t* p, size_t n) { return Checksum(p, n); }
 
 // Whether V8 accepts `p[0..n)` as a startup snapshot of this build (version check).
 int v8__StartupData__IsValid(const uint8_t* p, size_t n) {
@@ -1282,7 +1284,7 @@ int v8__StartupData__IsValid(const uint8_t* p, size_t n) {
 
 // Creates a SnapshotCreator isolate with `count` native slots and a fresh context holding
 // the natives. `existing`, when non-null, is copied and used as the base blob (warm pass).
-int v8__SnapshotCreator__New(uint32_t count, const uint8_t* names, size_t names_len,
+int polysnap__Builder__New(uint32_t count, const uint8_t* names, size_t names_len,
                              PsDispatchFn dispatch, void* dispatch_ctx, const uint8_t* existing,
                              size_t existing_len, PsState** out_state, PsBuf* out) {
   PS_GUARD_BEGIN
@@ -1329,7 +1331,7 @@ int v8__SnapshotCreator__New(uint32_t count, const uint8_t* names, size_t names_
 }
 
 // Runs a script in the default context (`context` < 0) or in named context `context`.
-int v8__SnapshotCreator__RunScript(PsState* st, int64_t context, const char* name,
+int polysnap__Builder__RunScript(PsState* st, int64_t context, const char* name,
                                    size_t name_len, const char* src, size_t src_len,
                                    PsBuf* out) {
   PS_GUARD_BEGIN
@@ -1344,7 +1346,7 @@ int v8__SnapshotCreator__RunScript(PsState* st, int64_t context, const char* nam
 
 // Creates a named context like the default one (setup guards, natives on
 // __polysnap_natives) and returns its index, which is its AddContext index at CreateBlob.
-int v8__SnapshotCreator__NewContext(PsState* st, uint32_t* index, PsBuf* out) {
+int polysnap__Builder__NewContext(PsState* st, uint32_t* index, PsBuf* out) {
   PS_GUARD_BEGIN
   if (st->built) {
     SetInternal(out, "the snapshot creator has already made its blob");
@@ -1373,7 +1375,7 @@ int v8__SnapshotCreator__NewContext(PsState* st, uint32_t* index, PsBuf* out) {
 }
 
 // Drops the last named context (its setup failed): it is not added to the blob.
-int v8__SnapshotCreator__DiscardContext(PsState* st, uint32_t index, PsBuf* out) {
+int polysnap__Builder__DiscardContext(PsState* st, uint32_t index, PsBuf* out) {
   PS_GUARD_BEGIN
   if (st->named.empty() || index != st->named.size() - 1) {
     SetInternal(out, "only the last named context can be discarded");
@@ -1388,7 +1390,7 @@ int v8__SnapshotCreator__DiscardContext(PsState* st, uint32_t index, PsBuf* out)
 
 // Warm pass: deserializes the `count` named contexts of the base blob
 // (Context::FromSnapshot) so CreateBlob adds them again, in the same order.
-int v8__SnapshotCreator__AdoptContexts(PsState* st, uint32_t count, PsBuf* out) {
+int polysnap__Builder__AdoptContexts(PsState* st, uint32_t count, PsBuf* out) {
   PS_GUARD_BEGIN
   if (st->built || st->existing_blob.data == nullptr || !st->named.empty()) {
     SetInternal(out, "contexts can only be adopted from the base blob by a fresh warm-pass creator");
@@ -1417,7 +1419,7 @@ int v8__SnapshotCreator__AdoptContexts(PsState* st, uint32_t count, PsBuf* out) 
 // Warm pass: runs `src` in a throw-away context of this (existing-blob) creator, then makes
 // a second fresh context the state's context. Compiled code lives on SharedFunctionInfos,
 // which both contexts share; the warm-up's globals stay in the throw-away context.
-int v8__SnapshotCreator__WarmUp(PsState* st, const char* name, size_t name_len, const char* src,
+int polysnap__Builder__WarmUp(PsState* st, const char* name, size_t name_len, const char* src,
                                 size_t src_len, PsBuf* out) {
   PS_GUARD_BEGIN
   v8::Isolate* isolate = st->isolate;
@@ -1442,9 +1444,9 @@ int v8__SnapshotCreator__WarmUp(PsState* st, const char* name, size_t name_len, 
 }
 
 // Sets the default context, adds the named contexts in index order, creates the blob and
-// hands it back as new[]-allocated bytes (free with v8__StartupData__Delete). The state is
+// hands it back as new[]-allocated bytes (free with polysnap__Blob__Delete). The state is
 // spent afterwards (delete it).
-int v8__SnapshotCreator__CreateBlob(PsState* st, int keep_code, const uint8_t** data,
+int polysnap__Builder__CreateBlob(PsState* st, int keep_code, const uint8_t** data,
                                     size_t* len, PsBuf* out) {
   PS_GUARD_BEGIN
   if (st->built) {
@@ -1508,11 +1510,11 @@ int v8__SnapshotCreator__CreateBlob(PsState* st, int keep_code, const uint8_t** 
   PS_GUARD_END(out)
 }
 
-void v8__StartupData__Delete(const uint8_t* data) { delete[] reinterpret_cast<const char*>(data); }
+void polysnap__Blob__Delete(const uint8_t* data) { delete[] reinterpret_cast<const char*>(data); }
 
 // Destroys a creator state. A creator that never made its blob makes and discards one
 // from a fresh context first: V8 aborts when a SnapshotCreator dies without CreateBlob.
-void v8__SnapshotCreator__Delete(PsState* st) {
+void polysnap__Builder__Delete(PsState* st) {
   if (st == nullptr) return;
   try {
     v8::Isolate* isolate = st->isolate;
@@ -1545,8 +1547,8 @@ void v8__SnapshotCreator__Delete(PsState* st) {
 // `count` native slots, and a context. Natives [installed_from, count) are installed on
 // __polysnap_natives (for a restored blob: those not in the blob's table), here and in
 // every named context materialized later. `blob` must stay alive, unmoved, until
-// v8__Isolate__Delete.
-int v8__Isolate__NewFromSnapshot(const uint8_t* blob, size_t blob_len, uint32_t count,
+// polysnap__Runtime__Delete.
+int polysnap__Runtime__NewFromSnapshot(const uint8_t* blob, size_t blob_len, uint32_t count,
                                  uint32_t installed_from, const uint8_t* names, size_t names_len,
                                  PsDispatchFn dispatch, void* dispatch_ctx, PsState** out_state,
                                  PsBuf* out) {
@@ -1606,7 +1608,7 @@ int v8__Isolate__NewFromSnapshot(const uint8_t* blob, size_t blob_len, uint32_t 
 // the snapshot's named context `index` (its AddContext index), deserialized with
 // Context::FromSnapshot on first entry and kept. The natives the blob's table lacks are
 // installed in it then. A missing index is an internal error (the Rust side checks names).
-int v8__Isolate__EnterContext(PsState* st, int64_t index, PsBuf* out) {
+int polysnap__Runtime__EnterContext(PsState* st, int64_t index, PsBuf* out) {
   PS_GUARD_BEGIN
   if (index < 0) {
     st->current = kDefaultContext;
@@ -1644,8 +1646,8 @@ int v8__Isolate__EnterContext(PsState* st, int64_t index, PsBuf* out) {
   PS_GUARD_END(out)
 }
 
-// Runs a script in the current context (see v8__Isolate__EnterContext).
-int v8__Isolate__RunScript(PsState* st, const char* name, size_t name_len, const char* src,
+// Runs a script in the current context (see polysnap__Runtime__EnterContext).
+int polysnap__Runtime__RunScript(PsState* st, const char* name, size_t name_len, const char* src,
                            size_t src_len, PsBuf* out) {
   PS_GUARD_BEGIN
   return RunScript(st, st->current, name, name_len, src, src_len, out);
@@ -1666,7 +1668,7 @@ int v8__Isolate__RunScript(PsState* st, const char* name, size_t name_len, const
 
 // Runs a script in the current context and writes V8's code cache for it, made after the
 // run, into `cache` (left empty when V8 cannot make one, e.g. for asm.js modules).
-int v8__ScriptCompiler__RunProducingCache(PsState* st, const char* name, size_t name_len,
+int polysnap__Runtime__RunProducingCache(PsState* st, const char* name, size_t name_len,
                                           const char* src, size_t src_len, PsBuf* cache,
                                           PsBuf* out) {
   PS_GUARD_BEGIN
@@ -1680,7 +1682,7 @@ int v8__ScriptCompiler__RunProducingCache(PsState* st, const char* name, size_t 
 // Compiles a script in the current context with `data[0..len)` as its code cache
 // (kConsumeCodeCache; the bytes are read during the call only), runs it, and sets
 // `*rejected` to 1 when V8 rejected the cache (it then compiled from source), else 0.
-int v8__ScriptCompiler__RunConsumingCache(PsState* st, const char* name, size_t name_len,
+int polysnap__Runtime__RunConsumingCache(PsState* st, const char* name, size_t name_len,
                                           const char* src, size_t src_len, const uint8_t* data,
                                           size_t len, int* rejected, PsBuf* out) {
   PS_GUARD_BEGIN
@@ -1698,11 +1700,11 @@ int v8__ScriptCompiler__RunConsumingCache(PsState* st, const char* name, size_t 
   PS_GUARD_END(out)
 }
 
-// Runs a script in the current context like v8__Isolate__RunScript and keeps its
-// UnboundScript (a global handle, until v8__ScriptCompiler__ForgetScript or the state's
-// deletion) under the id written to `*id`, for v8__ScriptCompiler__CreateCodeCache later.
+// Runs a script in the current context like polysnap__Runtime__RunScript and keeps its
+// UnboundScript (a global handle, until polysnap__Runtime__ForgetScript or the state's
+// deletion) under the id written to `*id`, for polysnap__Runtime__CreateCodeCache later.
 // A script that throws is not kept.
-int v8__ScriptCompiler__RunKeepingScript(PsState* st, const char* name, size_t name_len,
+int polysnap__Runtime__RunKeepingScript(PsState* st, const char* name, size_t name_len,
                                          const char* src, size_t src_len, uint64_t* id,
                                          PsBuf* out) {
   PS_GUARD_BEGIN
@@ -1716,7 +1718,7 @@ int v8__ScriptCompiler__RunKeepingScript(PsState* st, const char* name, size_t n
 // Writes V8's code cache of kept script `id` into `cache`, as it is now (with every function
 // compiled so far); empty when V8 cannot make one. An id this state does not keep is an
 // internal error.
-int v8__ScriptCompiler__CreateCodeCache(PsState* st, uint64_t id, PsBuf* cache, PsBuf* out) {
+int polysnap__Runtime__CreateCodeCache(PsState* st, uint64_t id, PsBuf* cache, PsBuf* out) {
   PS_GUARD_BEGIN
   for (auto& kept : st->kept_scripts) {
     if (kept.first != id) continue;
@@ -1734,10 +1736,10 @@ int v8__ScriptCompiler__CreateCodeCache(PsState* st, uint64_t id, PsBuf* cache, 
 
 // Releases kept script `id` (nothing when this state does not keep it).
 // How many opaque handles the state keeps for the host.
-uint64_t v8__Isolate__HandleCount(PsState* st) { return st == nullptr ? 0 : st->handles.size(); }
+uint64_t polysnap__Runtime__HandleCount(PsState* st) { return st == nullptr ? 0 : st->handles.size(); }
 
 // Releases every opaque handle the state keeps for the host.
-void v8__Isolate__ReleaseHandles(PsState* st) {
+void polysnap__Runtime__ReleaseHandles(PsState* st) {
   if (st == nullptr || st->isolate == nullptr) return;
   try {
     v8::Isolate::Scope iscope(st->isolate);
@@ -1746,7 +1748,7 @@ void v8__Isolate__ReleaseHandles(PsState* st) {
   }
 }
 
-void v8__ScriptCompiler__ForgetScript(PsState* st, uint64_t id) {
+void polysnap__Runtime__ForgetScript(PsState* st, uint64_t id) {
   if (st == nullptr || st->isolate == nullptr) return;
   try {
     v8::Isolate::Scope iscope(st->isolate);
@@ -1763,17 +1765,17 @@ void v8__ScriptCompiler__ForgetScript(PsState* st, uint64_t id) {
 
 // ScriptCompiler::CachedDataVersionTag(): V8's tag for the version and flags a code cache
 // depends on (equal tags: this process would not reject a cache for those reasons). Call
-// after v8__Platform__Init.
+// after polysnap__Platform__Init.
 uint32_t v8__ScriptCompiler__CachedDataVersionTag() {
   return v8::ScriptCompiler::CachedDataVersionTag();
 }
 
 // The raw engine objects, for C++ code compiled against the same V8 headers: the
 // isolate, and the default context as a v8::Global<v8::Context> owned by the state.
-void* v8__Isolate__Raw(PsState* st) { return st == nullptr ? nullptr : st->isolate; }
-void* v8__Isolate__RawDefaultContext(PsState* st) { return st == nullptr ? nullptr : &st->context; }
+void* polysnap__Runtime__Raw(PsState* st) { return st == nullptr ? nullptr : st->isolate; }
+void* polysnap__Runtime__RawDefaultContext(PsState* st) { return st == nullptr ? nullptr : &st->context; }
 
-void v8__Isolate__Delete(PsState* st) {
+void polysnap__Runtime__Delete(PsState* st) {
   if (st == nullptr) return;
   try {
     if (st->isolate != nullptr) {

@@ -13,9 +13,9 @@ impl Buf {
     /// A new empty buffer.
     pub(crate) fn new() -> Result<Buf, V8Error> {
         ffi::load()?;
-        // SAFETY: the shim is loaded; v8__Buf__New has no preconditions; it returns null only
+        // SAFETY: the shim is loaded; polysnap__Buf__New has no preconditions; it returns null only
         // when out of memory.
-        let ptr = unsafe { ffi::v8__Buf__New() };
+        let ptr = unsafe { ffi::polysnap__Buf__New() };
         NonNull::new(ptr).map(Buf).ok_or_else(|| V8Error::Internal("out of memory allocating a shim buffer".into()))
     }
 
@@ -32,7 +32,7 @@ impl Buf {
         // because every mutation goes through a shim call taking `as_ptr()` from `&self`
         // only inside this crate, never while a returned slice is held.
         unsafe {
-            let data = ffi::v8__Buf__Data(self.0.as_ptr(), &mut len);
+            let data = ffi::polysnap__Buf__Data(self.0.as_ptr(), &mut len);
             if len == 0 {
                 &[]
             } else {
@@ -54,8 +54,8 @@ impl Buf {
 
 impl Drop for Buf {
     fn drop(&mut self) {
-        // SAFETY: the pointer came from v8__Buf__New and is freed exactly once, here.
-        unsafe { ffi::v8__Buf__Delete(self.0.as_ptr()) }
+        // SAFETY: the pointer came from polysnap__Buf__New and is freed exactly once, here.
+        unsafe { ffi::polysnap__Buf__Delete(self.0.as_ptr()) }
     }
 }
 

@@ -229,7 +229,7 @@ impl Runtime {
         // SAFETY: the state is live (owned by `self`); the strings are valid for the call
         // (V8 copies them); `id` and `buf` are valid out-pointers.
         let status = unsafe {
-            ffi::v8__ScriptCompiler__RunKeepingScript(
+            ffi::polysnap__Runtime__RunKeepingScript(
                 self.state_ptr(),
                 file_name.as_ptr() as *const c_char,
                 file_name.len(),
@@ -257,7 +257,7 @@ impl Runtime {
         // SAFETY: the state is live; `cache` and `buf` are live buffers; an id this state
         // does not keep is reported as an error by the shim, never dereferenced.
         let status = unsafe {
-            ffi::v8__ScriptCompiler__CreateCodeCache(self.state_ptr(), script.id, cache.as_ptr(), buf.as_ptr())
+            ffi::polysnap__Runtime__CreateCodeCache(self.state_ptr(), script.id, cache.as_ptr(), buf.as_ptr())
         };
         if status != ffi::OK {
             return Err(V8Error::InvalidInput {
@@ -279,7 +279,7 @@ impl Runtime {
     /// happens for a script kept by another runtime). Its functions stay usable.
     pub fn forget_script(&mut self, script: KeptScript) {
         // SAFETY: the state is live; the shim ignores ids it does not keep.
-        unsafe { ffi::v8__ScriptCompiler__ForgetScript(self.state_ptr(), script.id) }
+        unsafe { ffi::polysnap__Runtime__ForgetScript(self.state_ptr(), script.id) }
     }
 
     /// Runs `source` like [`run_script`](Self::run_script) (classic script, current
@@ -304,7 +304,7 @@ impl Runtime {
         // SAFETY: the state is live (owned by `self`); the strings are valid for the call
         // (V8 copies them); `cache` and `buf` are live buffers the shim writes into.
         let status = unsafe {
-            ffi::v8__ScriptCompiler__RunProducingCache(
+            ffi::polysnap__Runtime__RunProducingCache(
                 self.state_ptr(),
                 file_name.as_ptr() as *const c_char,
                 file_name.len(),
@@ -359,7 +359,7 @@ impl Runtime {
         // reads it during the call only (BufferNotOwned, synchronous compile); V8 checks
         // whatever bytes it gets and rejects what does not check out (see the tests).
         let status = unsafe {
-            ffi::v8__ScriptCompiler__RunConsumingCache(
+            ffi::polysnap__Runtime__RunConsumingCache(
                 self.state_ptr(),
                 file_name.as_ptr() as *const c_char,
                 file_name.len(),

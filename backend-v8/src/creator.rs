@@ -64,7 +64,7 @@ impl SnapshotBuilder {
         // the table is boxed and outlives the state (the builder owns both and deletes the
         // state first); `state` and `buf` are valid out-pointers.
         let status = unsafe {
-            ffi::v8__SnapshotCreator__New(
+            ffi::polysnap__Builder__New(
                 table.len(),
                 names.as_ptr(),
                 names.len(),
@@ -107,7 +107,7 @@ impl SnapshotBuilder {
         // SAFETY: the state is live; the strings are valid for the call (V8 copies them);
         // the shim checks that `context` names an existing context.
         let status = unsafe {
-            ffi::v8__SnapshotCreator__RunScript(
+            ffi::polysnap__Builder__RunScript(
                 self.state(),
                 context,
                 file_name.as_ptr() as *const c_char,
@@ -147,13 +147,13 @@ impl SnapshotBuilder {
         let buf = Buf::new()?;
         let mut index = 0u32;
         // SAFETY: the state is live; `index` and `buf` are valid out-pointers.
-        let status = unsafe { ffi::v8__SnapshotCreator__NewContext(self.state(), &mut index, buf.as_ptr()) };
+        let status = unsafe { ffi::polysnap__Builder__NewContext(self.state(), &mut index, buf.as_ptr()) };
         buf.check(status, "<new context>")?;
         for (file, source) in scripts {
             if let Err(e) = self.run_in(i64::from(index), file.as_ref(), source.as_ref()) {
                 let buf = Buf::new()?;
                 // SAFETY: the state is live; `index` is the context just made, the last one.
-                let status = unsafe { ffi::v8__SnapshotCreator__DiscardContext(self.state(), index, buf.as_ptr()) };
+                let status = unsafe { ffi::polysnap__Builder__DiscardContext(self.state(), index, buf.as_ptr()) };
                 buf.check(status, "<discard context>")?;
                 return Err(e);
             }
@@ -181,7 +181,7 @@ impl SnapshotBuilder {
         // SAFETY: the state is live and not yet built (every path that builds consumes or
         // replaces the state); out-pointers are valid.
         let status = unsafe {
-            ffi::v8__SnapshotCreator__CreateBlob(
+            ffi::polysnap__Builder__CreateBlob(
                 self.state(),
                 matches!(code, CodeHandling::Keep) as i32,
                 &mut data,
@@ -194,7 +194,7 @@ impl SnapshotBuilder {
         // we copy and then free exactly once.
         let bytes = unsafe {
             let bytes = std::slice::from_raw_parts(data, len).to_vec();
-            ffi::v8__StartupData__Delete(data);
+            ffi::polysnap__Blob__Delete(data);
             bytes
         };
         Ok(bytes)
@@ -202,9 +202,9 @@ impl SnapshotBuilder {
 
     fn delete_state(&mut self) {
         if let Some(state) = self.state.take() {
-            // SAFETY: the state came from v8__SnapshotCreator__New and is deleted once
+            // SAFETY: the state came from polysnap__Builder__New and is deleted once
             // (taken out of the Option); the table it calls into is still alive.
-            unsafe { ffi::v8__SnapshotCreator__Delete(state.as_ptr()) }
+            unsafe { ffi::polysnap__Builder__Delete(state.as_ptr()) }
         }
     }
 
@@ -246,14 +246,14 @@ impl SnapshotBuilder {
                 found: format!("{} named contexts", contexts.len()),
             })?;
             // SAFETY: the state is live, made from the cold blob, and has no named contexts.
-            let status = unsafe { ffi::v8__SnapshotCreator__AdoptContexts(warm.state(), count, buf.as_ptr()) };
+            let status = unsafe { ffi::polysnap__Builder__AdoptContexts(warm.state(), count, buf.as_ptr()) };
             buf.check(status, "<warm pass: named contexts>")?;
             warm.contexts = contexts;
         }
         let buf = Buf::new()?;
         // SAFETY: the state is live; the strings are valid for the call.
         let status = unsafe {
-            ffi::v8__SnapshotCreator__WarmUp(
+            ffi::polysnap__Builder__WarmUp(
                 warm.state(),
                 file_name.as_ptr() as *const c_char,
                 file_name.len(),

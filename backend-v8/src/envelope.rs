@@ -67,7 +67,7 @@ fn payload_checksum(version: u32, payload: &[u8]) -> u64 {
 /// The shim's 64-bit checksum of `bytes` (fast, detects damage; not cryptographic).
 pub(crate) fn checksum(bytes: &[u8]) -> u64 {
     // SAFETY: the pointer and length come from a valid slice; the function only reads.
-    unsafe { ffi::v8__Blob__Checksum(bytes.as_ptr(), bytes.len()) }
+    unsafe { ffi::polysnap__Blob__Checksum(bytes.as_ptr(), bytes.len()) }
 }
 
 /// Wraps V8's startup data; `contexts` are the named contexts' names in index order.

@@ -40,7 +40,7 @@ pub struct PsState {
 
 /// The Rust side of native dispatch: called by the shim's single V8 callback with the
 /// native's table index and the encoded `this` + arguments; writes the encoded result (or,
-/// for a non-zero status, a UTF-8 error message) into `out` with [`v8__Buf__Append`].
+/// for a non-zero status, a UTF-8 error message) into `out` with [`polysnap__Buf__Append`].
 pub type DispatchFn =
     unsafe extern "C" fn(ctx: *mut c_void, index: u32, args: *const u8, args_len: usize, out: *mut PsBuf) -> c_int;
 
@@ -132,32 +132,32 @@ macro_rules! shim_functions {
 
 shim_functions! {
     /// A new empty buffer, or null when out of memory.
-    pub fn v8__Buf__New() -> *mut PsBuf;
+    pub fn polysnap__Buf__New() -> *mut PsBuf;
     /// Frees a buffer.
-    pub fn v8__Buf__Delete(buf: *mut PsBuf);
+    pub fn polysnap__Buf__Delete(buf: *mut PsBuf);
     /// The buffer's bytes; valid until the buffer changes or is freed.
-    pub fn v8__Buf__Data(buf: *const PsBuf, len: *mut usize) -> *const u8;
+    pub fn polysnap__Buf__Data(buf: *const PsBuf, len: *mut usize) -> *const u8;
     /// Appends bytes.
-    pub fn v8__Buf__Append(buf: *mut PsBuf, data: *const u8, len: usize) -> c_int;
+    pub fn polysnap__Buf__Append(buf: *mut PsBuf, data: *const u8, len: usize) -> c_int;
 
     /// Initializes the process-wide V8 platform once (idempotent, thread-safe).
-    pub fn v8__Platform__Init(out: *mut PsBuf) -> c_int;
+    pub fn polysnap__Platform__Init(out: *mut PsBuf) -> c_int;
     /// `v8::V8::GetVersion()`, a static NUL-terminated string.
     pub fn v8__V8__GetVersion() -> *const c_char;
     /// Writes the build identity string into `out`.
     pub fn v8__V8__BuildIdentity(out: *mut PsBuf) -> c_int;
     /// The shim's fast 64-bit checksum of a byte range.
-    pub fn v8__Blob__Checksum(data: *const u8, len: usize) -> u64;
+    pub fn polysnap__Blob__Checksum(data: *const u8, len: usize) -> u64;
     /// 1 when V8 accepts the bytes as a startup blob of this build (version check), else 0.
     pub fn v8__StartupData__IsValid(data: *const u8, len: usize) -> c_int;
-    /// Frees a blob returned by [`v8__SnapshotCreator__CreateBlob`].
-    pub fn v8__StartupData__Delete(data: *const u8);
+    /// Frees a blob returned by [`polysnap__Builder__CreateBlob`].
+    pub fn polysnap__Blob__Delete(data: *const u8);
 
     /// A SnapshotCreator isolate with `count` native slots and a context. With `existing`
     /// null, natives named by `names` (`count` x (u32 len, UTF-8)) are installed; with it
     /// non-null the bytes are copied and used as the base snapshot. On error `*state` may
     /// still be set and must be deleted.
-    pub fn v8__SnapshotCreator__New(
+    pub fn polysnap__Builder__New(
         count: u32,
         names: *const u8,
         names_len: usize,
@@ -170,7 +170,7 @@ shim_functions! {
     ) -> c_int;
     /// Runs a classic script in the creator's default context (`context` < 0) or in its
     /// named context `context`, and drains microtasks.
-    pub fn v8__SnapshotCreator__RunScript(
+    pub fn polysnap__Builder__RunScript(
         state: *mut PsState,
         context: i64,
         name: *const c_char,
@@ -181,14 +181,14 @@ shim_functions! {
     ) -> c_int;
     /// Creates a named context (setup guards, natives installed) and writes its index,
     /// which becomes its `AddContext` index when the blob is made.
-    pub fn v8__SnapshotCreator__NewContext(state: *mut PsState, index: *mut u32, out: *mut PsBuf) -> c_int;
+    pub fn polysnap__Builder__NewContext(state: *mut PsState, index: *mut u32, out: *mut PsBuf) -> c_int;
     /// Drops the last named context (`index` must be the last one), so it is not captured.
-    pub fn v8__SnapshotCreator__DiscardContext(state: *mut PsState, index: u32, out: *mut PsBuf) -> c_int;
+    pub fn polysnap__Builder__DiscardContext(state: *mut PsState, index: u32, out: *mut PsBuf) -> c_int;
     /// In a warm-pass creator (made from a base blob, no named contexts yet): deserializes
     /// the base blob's `count` named contexts so the blob is made with them again.
-    pub fn v8__SnapshotCreator__AdoptContexts(state: *mut PsState, count: u32, out: *mut PsBuf) -> c_int;
+    pub fn polysnap__Builder__AdoptContexts(state: *mut PsState, count: u32, out: *mut PsBuf) -> c_int;
     /// Runs a warm-up script in a throw-away context, then switches to a fresh context.
-    pub fn v8__SnapshotCreator__WarmUp(
+    pub fn polysnap__Builder__WarmUp(
         state: *mut PsState,
         name: *const c_char,
         name_len: usize,
@@ -198,7 +198,7 @@ shim_functions! {
     ) -> c_int;
     /// Sets the default context, adds the named contexts in index order and creates the
     /// blob (`keep_code` != 0: keep compiled code).
-    pub fn v8__SnapshotCreator__CreateBlob(
+    pub fn polysnap__Builder__CreateBlob(
         state: *mut PsState,
         keep_code: c_int,
         data: *mut *const u8,
@@ -206,12 +206,12 @@ shim_functions! {
         out: *mut PsBuf,
     ) -> c_int;
     /// Destroys a creator state, creating and discarding a blob first if none was made.
-    pub fn v8__SnapshotCreator__Delete(state: *mut PsState);
+    pub fn polysnap__Builder__Delete(state: *mut PsState);
 
     /// An isolate restored from `blob` (or from V8's built-in snapshot when null) with
     /// `count` native slots; natives `[installed_from, count)` named in `names` are
     /// installed. `blob` must outlive the state. On error `*state` may be set; delete it.
-    pub fn v8__Isolate__NewFromSnapshot(
+    pub fn polysnap__Runtime__NewFromSnapshot(
         blob: *const u8,
         blob_len: usize,
         count: u32,
@@ -225,9 +225,9 @@ shim_functions! {
     ) -> c_int;
     /// Makes context `index` current (< 0: the default context; else the snapshot's named
     /// context `index`, deserialized on first entry and kept).
-    pub fn v8__Isolate__EnterContext(state: *mut PsState, index: i64, out: *mut PsBuf) -> c_int;
+    pub fn polysnap__Runtime__EnterContext(state: *mut PsState, index: i64, out: *mut PsBuf) -> c_int;
     /// Runs a classic script in the isolate's current context and drains microtasks.
-    pub fn v8__Isolate__RunScript(
+    pub fn polysnap__Runtime__RunScript(
         state: *mut PsState,
         name: *const c_char,
         name_len: usize,
@@ -238,7 +238,7 @@ shim_functions! {
     /// Runs a classic script in the isolate's current context, drains microtasks, then
     /// writes V8's code cache for it (`ScriptCompiler::CreateCodeCache`, made after the run)
     /// into `cache`; `cache` stays empty when V8 cannot make one.
-    pub fn v8__ScriptCompiler__RunProducingCache(
+    pub fn polysnap__Runtime__RunProducingCache(
         state: *mut PsState,
         name: *const c_char,
         name_len: usize,
@@ -250,7 +250,7 @@ shim_functions! {
     /// Compiles a classic script in the current context with `data[..len]` as its code
     /// cache (`kConsumeCodeCache`; read during the call only, 0 < len <= i32::MAX), runs it
     /// and drains microtasks; `*rejected` is 1 when V8 rejected the cache, else 0.
-    pub fn v8__ScriptCompiler__RunConsumingCache(
+    pub fn polysnap__Runtime__RunConsumingCache(
         state: *mut PsState,
         name: *const c_char,
         name_len: usize,
@@ -261,9 +261,9 @@ shim_functions! {
         rejected: *mut c_int,
         out: *mut PsBuf,
     ) -> c_int;
-    /// Runs a classic script like [`v8__Isolate__RunScript`] and keeps its `UnboundScript`
+    /// Runs a classic script like [`polysnap__Runtime__RunScript`] and keeps its `UnboundScript`
     /// under a process-unique id written to `*id` (not kept when it throws).
-    pub fn v8__ScriptCompiler__RunKeepingScript(
+    pub fn polysnap__Runtime__RunKeepingScript(
         state: *mut PsState,
         name: *const c_char,
         name_len: usize,
@@ -274,24 +274,24 @@ shim_functions! {
     ) -> c_int;
     /// Writes V8's code cache of kept script `id` as it is now into `cache` (empty when V8
     /// cannot make one); an id the state does not keep is an internal error.
-    pub fn v8__ScriptCompiler__CreateCodeCache(
+    pub fn polysnap__Runtime__CreateCodeCache(
         state: *mut PsState,
         id: u64,
         cache: *mut PsBuf,
         out: *mut PsBuf,
     ) -> c_int;
     /// Releases kept script `id` (no-op for an id the state does not keep).
-    pub fn v8__ScriptCompiler__ForgetScript(state: *mut PsState, id: u64);
+    pub fn polysnap__Runtime__ForgetScript(state: *mut PsState, id: u64);
     /// How many opaque handles (`HostValue::Handle`) the state keeps.
-    pub fn v8__Isolate__HandleCount(state: *mut PsState) -> u64;
+    pub fn polysnap__Runtime__HandleCount(state: *mut PsState) -> u64;
     /// Releases every opaque handle the state keeps.
-    pub fn v8__Isolate__ReleaseHandles(state: *mut PsState);
-    /// `ScriptCompiler::CachedDataVersionTag()`; call after [`v8__Platform__Init`].
+    pub fn polysnap__Runtime__ReleaseHandles(state: *mut PsState);
+    /// `ScriptCompiler::CachedDataVersionTag()`; call after [`polysnap__Platform__Init`].
     pub fn v8__ScriptCompiler__CachedDataVersionTag() -> u32;
     /// Disposes the isolate and frees the state.
-    pub fn v8__Isolate__Delete(state: *mut PsState);
+    pub fn polysnap__Runtime__Delete(state: *mut PsState);
     /// The state's `v8::Isolate*`.
-    pub fn v8__Isolate__Raw(state: *mut PsState) -> *mut std::ffi::c_void;
+    pub fn polysnap__Runtime__Raw(state: *mut PsState) -> *mut std::ffi::c_void;
     /// A pointer to the state's default context, a `v8::Global<v8::Context>`.
-    pub fn v8__Isolate__RawDefaultContext(state: *mut PsState) -> *mut std::ffi::c_void;
+    pub fn polysnap__Runtime__RawDefaultContext(state: *mut PsState) -> *mut std::ffi::c_void;
 }

@@ -135,7 +135,7 @@ pub(crate) unsafe extern "C" fn dispatch(
         }
     };
     // SAFETY: out is a live shim buffer (contract), bytes is a valid slice.
-    let appended = unsafe { ffi::v8__Buf__Append(out, bytes.as_ptr(), bytes.len()) };
+    let appended = unsafe { ffi::polysnap__Buf__Append(out, bytes.as_ptr(), bytes.len()) };
     if appended != ffi::OK {
         return ffi::INTERNAL_ERROR;
     }

@@ -17,7 +17,7 @@ pub fn init() -> Result<(), V8Error> {
         ffi::load()?;
         let buf = Buf::new()?;
         // SAFETY: `buf` is a live buffer; platform init is idempotent and thread-safe.
-        let status = unsafe { ffi::v8__Platform__Init(buf.as_ptr()) };
+        let status = unsafe { ffi::polysnap__Platform__Init(buf.as_ptr()) };
         buf.check(status, "<platform>")
     })
     .clone()

@@ -85,7 +85,7 @@ impl Runtime {
     /// `v8::HandleScope`; the pointer is valid until the runtime is dropped.
     pub fn raw_isolate(&self) -> *mut std::ffi::c_void {
         // SAFETY: the state is alive for as long as `self`; the call only reads a field.
-        unsafe { ffi::v8__Isolate__Raw(self.state.as_ptr()) }
+        unsafe { ffi::polysnap__Runtime__Raw(self.state.as_ptr()) }
     }
 
     /// A pointer to the default context as a `v8::Global<v8::Context>` owned by this
@@ -93,7 +93,7 @@ impl Runtime {
     /// `HandleScope` gives the `Local<Context>`.
     pub fn raw_default_context(&self) -> *mut std::ffi::c_void {
         // SAFETY: as for `raw_isolate`.
-        unsafe { ffi::v8__Isolate__RawDefaultContext(self.state.as_ptr()) }
+        unsafe { ffi::polysnap__Runtime__RawDefaultContext(self.state.as_ptr()) }
     }
 
     /// The shim state, for this crate's other modules (live as long as `self`).
@@ -148,7 +148,7 @@ impl Runtime {
         // exactly table.len() slots, matching the blob's recorded table for its first
         // `installed_from` entries; the boxed table outlives the state.
         let status = unsafe {
-            ffi::v8__Isolate__NewFromSnapshot(
+            ffi::polysnap__Runtime__NewFromSnapshot(
                 p,
                 l,
                 table.len(),
@@ -179,7 +179,7 @@ impl Runtime {
         let buf = Buf::new()?;
         // SAFETY: the state is live; the strings are valid for the call (V8 copies them).
         let status = unsafe {
-            ffi::v8__Isolate__RunScript(
+            ffi::polysnap__Runtime__RunScript(
                 self.state.as_ptr(),
                 file_name.as_ptr() as *const c_char,
                 file_name.len(),
@@ -219,7 +219,7 @@ impl Runtime {
         let buf = Buf::new()?;
         // SAFETY: the state is live; `raw` is -1 or the index of a named context the blob's
         // envelope lists (the shim also checks V8 has it).
-        let status = unsafe { ffi::v8__Isolate__EnterContext(self.state.as_ptr(), raw, buf.as_ptr()) };
+        let status = unsafe { ffi::polysnap__Runtime__EnterContext(self.state.as_ptr(), raw, buf.as_ptr()) };
         buf.check(status, name.unwrap_or("<default context>"))?;
         self.current = index;
         Ok(())
@@ -240,14 +240,14 @@ impl Runtime {
     /// ...). Handles made for a native call's arguments are released when it returns.
     pub fn handle_count(&self) -> usize {
         // SAFETY: the state is live (owned by `self`).
-        unsafe { ffi::v8__Isolate__HandleCount(self.state_ptr()) as usize }
+        unsafe { ffi::polysnap__Runtime__HandleCount(self.state_ptr()) as usize }
     }
 
     /// Releases every handle this runtime keeps for the host (their values may then be
     /// collected; a released handle passed back is an error).
     pub fn release_handles(&mut self) {
         // SAFETY: the state is live (owned by `self`); the shim enters its isolate.
-        unsafe { ffi::v8__Isolate__ReleaseHandles(self.state_ptr()) }
+        unsafe { ffi::polysnap__Runtime__ReleaseHandles(self.state_ptr()) }
     }
 
     /// Evaluates `source` as a script named `<eval>` and returns its value.
@@ -273,9 +273,9 @@ pub fn inspect_blob(blob: &[u8]) -> Result<BlobHeader, V8Error> {
 
 impl Drop for Runtime {
     fn drop(&mut self) {
-        // SAFETY: the state came from v8__Isolate__NewFromSnapshot and is deleted once,
+        // SAFETY: the state came from polysnap__Runtime__NewFromSnapshot and is deleted once,
         // here, before the table and the blob (fields drop after this body).
-        unsafe { ffi::v8__Isolate__Delete(self.state.as_ptr()) }
+        unsafe { ffi::polysnap__Runtime__Delete(self.state.as_ptr()) }
     }
 }
 
