@@ -20,7 +20,7 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use criterion::{criterion_group, criterion_main, Criterion, SamplingMode};
+use criterion::{Criterion, SamplingMode};
 use polysnap::core::format::Strategy;
 use polysnap::core::{reconcile, Api, Capabilities, ExtraPolicy, HostValue, Runtime, ScriptHost};
 use polysnap::host::{FilePolicy, Host, ModulePolicy};
@@ -187,5 +187,12 @@ fn chakra(c: &mut Criterion) {
     let _ = c;
 }
 
-criterion_group!(benches, v8, chakra);
-criterion_main!(benches);
+// criterion's macros define undocumented public functions (`benches`, `main`).
+#[allow(missing_docs)]
+mod harness {
+    use super::{chakra, v8};
+    criterion::criterion_group!(benches, v8, chakra);
+}
+use harness::benches;
+
+criterion::criterion_main!(benches);

@@ -28,7 +28,6 @@
 //! are the same steps generic over a backend ([`core::Api`]). [`SnapshotFile::open`]
 //! validates every byte before an engine sees any. `docs/embedding.md` is the guide;
 //! `examples/runtime` is a whole runtime built this way.
-#![deny(missing_docs)]
 // A build with no backend at all compiles every command down to the `BackendNotBuilt` error
 // (see `with_backend!`), which leaves the engine-side code of each command unused.
 #![cfg_attr(not(any(feature = "v8", feature = "chakra")), allow(unused))]

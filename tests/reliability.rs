@@ -66,7 +66,7 @@ fn every_metadata_bit_flip_and_thousands_of_payload_flips_are_refused() {
     for (_, engine) in common::engines() {
         let dir = tempfile::tempdir().unwrap();
         let good = real_snapshot(dir.path(), engine);
-        let layout = polysnap::core::format::decode::validate_layout(&good).unwrap();
+        let layout = decode::validate_layout(&good).unwrap();
         let payload = *layout.section(SectionKind::Payload).unwrap();
         let metadata_end = payload.offset as usize;
         let mut bytes = good.clone();

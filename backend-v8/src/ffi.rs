@@ -291,7 +291,7 @@ shim_functions! {
     /// Disposes the isolate and frees the state.
     pub fn polysnap__Runtime__Delete(state: *mut PsState);
     /// The state's `v8::Isolate*`.
-    pub fn polysnap__Runtime__Raw(state: *mut PsState) -> *mut std::ffi::c_void;
+    pub fn polysnap__Runtime__Raw(state: *mut PsState) -> *mut c_void;
     /// A pointer to the state's default context, a `v8::Global<v8::Context>`.
-    pub fn polysnap__Runtime__RawDefaultContext(state: *mut PsState) -> *mut std::ffi::c_void;
+    pub fn polysnap__Runtime__RawDefaultContext(state: *mut PsState) -> *mut c_void;
 }

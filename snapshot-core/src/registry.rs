@@ -29,8 +29,8 @@ pub enum NativeKind {
     Data,
 }
 
-impl std::fmt::Display for NativeKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl fmt::Display for NativeKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             NativeKind::Function => "function",
             NativeKind::Getter => "getter",
@@ -53,8 +53,8 @@ pub struct Native {
     pub func: Option<HostFunction>,
 }
 
-impl std::fmt::Debug for Native {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl fmt::Debug for Native {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Native").field("id", &self.id).field("kind", &self.kind).finish()
     }
 }
@@ -96,8 +96,8 @@ impl NativeSpec {
     }
 }
 
-impl std::fmt::Debug for NativeSpec {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl fmt::Debug for NativeSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("NativeSpec").field("id", &self.id).field("name", &self.name).finish_non_exhaustive()
     }
 }

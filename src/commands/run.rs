@@ -75,7 +75,7 @@ fn run_restored<A: snapshot_core::Api>(
 /// Scripts → `-p` → event loop, on any runtime (after main()).
 pub fn after_restore(
     runtime: &mut dyn ScriptHost,
-    scripts: &[polysnap::Script],
+    scripts: &[Script],
     print: Option<&str>,
 ) -> Result<Option<String>, Error> {
     let printed = run_scripts(runtime, scripts, print)?;
@@ -86,7 +86,7 @@ pub fn after_restore(
 /// Scripts → `-p` (printed to stdout), in the runtime's current context.
 fn run_scripts(
     runtime: &mut dyn ScriptHost,
-    scripts: &[polysnap::Script],
+    scripts: &[Script],
     print: Option<&str>,
 ) -> Result<Option<String>, Error> {
     let engine = runtime.engine();
