@@ -13,16 +13,8 @@ use snapshot_core::{FormatError, SharedBytes};
 /// A validated snapshot file: its metadata decoded, its payload left in the mapped file.
 pub struct SnapshotFile {
     path: PathBuf,
-    bytes: Arc<dyn AsRef<[u8]> + Send + Sync>,
+    bytes: SharedBytes,
     snapshot: Snapshot<Range<usize>>,
-}
-
-struct Mapped(Mmap);
-
-impl AsRef<[u8]> for Mapped {
-    fn as_ref(&self) -> &[u8] {
-        &self.0
-    }
 }
 
 impl SnapshotFile {
@@ -37,25 +29,25 @@ impl SnapshotFile {
                 std::io::Error::other("it is not a regular file (a directory?): pass a .psnap file"),
             ));
         }
-        let bytes: Arc<dyn AsRef<[u8]> + Send + Sync> = if meta.len() == 0 {
-            Arc::new(Vec::new())
+        let bytes = if meta.len() == 0 {
+            SharedBytes::from(Vec::new())
         } else {
             // SAFETY: the map is read-only and private to this process. The one hazard is
             // another process truncating the file while it is mapped (SIGBUS on access);
             // snapshot files are replaced by rename, never rewritten in place, so a file
             // polysnap wrote is never truncated under a reader.
-            Arc::new(Mapped(unsafe { Mmap::map(&file) }.map_err(|e| io("map", e))?))
+            SharedBytes::new(Arc::new(unsafe { Mmap::map(&file) }.map_err(|e| io("map", e))?))
         };
         SnapshotFile::from_shared(path.to_owned(), bytes)
     }
 
     /// Validates bytes already in memory.
     pub fn from_bytes(path: PathBuf, bytes: Vec<u8>) -> Result<SnapshotFile, FormatError> {
-        SnapshotFile::from_shared(path, Arc::new(bytes))
+        SnapshotFile::from_shared(path, SharedBytes::from(bytes))
     }
 
-    fn from_shared(path: PathBuf, bytes: Arc<dyn AsRef<[u8]> + Send + Sync>) -> Result<SnapshotFile, FormatError> {
-        let all = (*bytes).as_ref();
+    fn from_shared(path: PathBuf, bytes: SharedBytes) -> Result<SnapshotFile, FormatError> {
+        let all = bytes.as_slice();
         let decoded = decode(all)?;
         let start = decoded.payload.as_ptr() as usize - all.as_ptr() as usize;
         let payload = start..start + decoded.payload.len();
@@ -81,17 +73,17 @@ impl SnapshotFile {
 
     /// The engine payload, sharing the mapped file.
     pub fn payload(&self) -> SharedBytes {
-        SharedBytes::slice(self.bytes.clone(), self.snapshot.payload.clone()).expect("validated range")
+        self.bytes.part(self.snapshot.payload.clone()).expect("validated range")
     }
 
     /// The file's section layout (for dumps).
     pub fn layout(&self) -> Layout {
-        validate_layout((*self.bytes).as_ref()).expect("validated when opened")
+        validate_layout(self.bytes.as_slice()).expect("validated when opened")
     }
 
     /// The human-readable dump (`polysnap inspect`).
     pub fn dump(&self) -> String {
-        let all = (*self.bytes).as_ref();
+        let all = self.bytes.as_slice();
         let view = Snapshot {
             header: self.snapshot.header.clone(),
             refs: self.snapshot.refs.clone(),

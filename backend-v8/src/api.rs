@@ -1,7 +1,6 @@
 //! `snapshot_core`'s backend traits for V8: [`V8`] is the [`Api`]; [`SnapshotBuilder`] and
 //! [`Runtime`] are its builder and runtime.
 
-use std::sync::Arc;
 
 use snapshot_core::PayloadEncoding;
 use snapshot_core::{
@@ -9,7 +8,7 @@ use snapshot_core::{
     JsException, Native, ScriptError, ScriptHost, SharedBytes,
 };
 
-use crate::{build_identity, v8_version, CodeHandling, NativeSpec, Runtime, SnapshotBuilder, SnapshotBytes, V8Error};
+use crate::{build_identity, v8_version, CodeHandling, NativeSpec, Runtime, SnapshotBuilder, V8Error};
 
 /// The V8 engine as a `snapshot_core` [`Api`].
 #[derive(Clone, Copy, Debug, Default)]
@@ -372,7 +371,7 @@ impl snapshot_core::Runtime for Runtime {
         // container whose checksums were recomputed over damaged bytes would otherwise reach
         // V8, whose own checksum is off and whose deserializer would crash on them
         // (tests/refusals.rs).
-        let mut runtime = Runtime::from_blob(SnapshotBytes::from_owner(Arc::new(payload)), specs(natives)?)?;
+        let mut runtime = Runtime::from_blob(payload, specs(natives)?)?;
         runtime.run_script("polysnap:v8-error-limit", ERROR_LIMIT_PUT)?;
         Ok(runtime)
     }

@@ -168,4 +168,4 @@ pub use error::V8Error;
 pub use ffi::{shim_path, SHIM_ENV};
 pub use natives::NativeSpec;
 pub use platform::{build_identity, init, v8_version};
-pub use runtime::{inspect_blob, Runtime, SnapshotBytes};
+pub use runtime::{inspect_blob, Runtime};

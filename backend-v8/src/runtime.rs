@@ -4,9 +4,8 @@ use std::ffi::c_char;
 use std::fmt;
 use std::marker::PhantomData;
 use std::ptr::{self, NonNull};
-use std::sync::Arc;
 
-use snapshot_core::{HostValue, StableId};
+use snapshot_core::{HostValue, SharedBytes, StableId};
 
 use crate::buf::Buf;
 use crate::convert;
@@ -15,52 +14,6 @@ use crate::error::V8Error;
 use crate::ffi;
 use crate::natives::{self, NativeSpec, NativeTable};
 use crate::platform;
-
-/// The memory of a snapshot, kept alive (and unmoved) as long as a [`Runtime`] restored from
-/// it: V8 deserializes from it lazily. Anything that derefs to bytes can own it: a `Vec`,
-/// an `Arc<[u8]>`, or a memory map via [`SnapshotBytes::from_owner`].
-#[derive(Clone)]
-pub struct SnapshotBytes(Arc<dyn AsRef<[u8]> + Send + Sync>);
-
-impl SnapshotBytes {
-    /// Wraps any owner of bytes (e.g. `Arc::new(memmap2::Mmap)`), without copying.
-    pub fn from_owner(owner: Arc<dyn AsRef<[u8]> + Send + Sync>) -> SnapshotBytes {
-        SnapshotBytes(owner)
-    }
-
-    /// The bytes.
-    pub fn as_bytes(&self) -> &[u8] {
-        (*self.0).as_ref()
-    }
-}
-
-struct ArcSlice(Arc<[u8]>);
-impl AsRef<[u8]> for ArcSlice {
-    fn as_ref(&self) -> &[u8] {
-        &self.0
-    }
-}
-
-impl From<Vec<u8>> for SnapshotBytes {
-    fn from(v: Vec<u8>) -> Self {
-        SnapshotBytes(Arc::new(v))
-    }
-}
-impl From<Arc<[u8]>> for SnapshotBytes {
-    fn from(v: Arc<[u8]>) -> Self {
-        SnapshotBytes(Arc::new(ArcSlice(v)))
-    }
-}
-impl From<Arc<Vec<u8>>> for SnapshotBytes {
-    fn from(v: Arc<Vec<u8>>) -> Self {
-        SnapshotBytes(v)
-    }
-}
-impl fmt::Debug for SnapshotBytes {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "SnapshotBytes({} bytes)", self.as_bytes().len())
-    }
-}
 
 /// A V8 isolate restored from a snapshot or fresh: its default context, plus the snapshot's
 /// named contexts (see [`enter_context`](Self::enter_context)).
@@ -71,7 +24,7 @@ pub struct Runtime {
     // Dropped after the state is deleted (see Drop): the shim calls back into it.
     table: Box<NativeTable>,
     // V8 reads from this memory for the isolate's whole life.
-    blob: Option<SnapshotBytes>,
+    blob: Option<SharedBytes>,
     // The snapshot's named contexts in index order, and which one scripts run in.
     contexts: Vec<String>,
     current: Option<usize>,
@@ -110,13 +63,13 @@ impl Runtime {
     ///
     /// Before V8 sees the bytes, the envelope's build identity, checksum and V8's version
     /// check are verified, so a foreign or damaged blob is an error, not an abort.
-    pub fn from_blob(blob: impl Into<SnapshotBytes>, natives: Vec<NativeSpec>) -> Result<Runtime, V8Error> {
+    pub fn from_blob(blob: impl Into<SharedBytes>, natives: Vec<NativeSpec>) -> Result<Runtime, V8Error> {
         Runtime::open_blob(blob.into(), natives)
     }
 
-    fn open_blob(blob: SnapshotBytes, natives: Vec<NativeSpec>) -> Result<Runtime, V8Error> {
+    fn open_blob(blob: SharedBytes, natives: Vec<NativeSpec>) -> Result<Runtime, V8Error> {
         platform::init()?;
-        let (header, payload) = envelope::open(blob.as_bytes())?;
+        let (header, payload) = envelope::open(blob.as_slice())?;
         let (table, in_blob) = (*NativeTable::new(natives)?).in_blob_order(&header.natives)?;
         let (ptr, len) = (payload.as_ptr(), payload.len());
         let mut runtime = Self::create(table, Some((ptr, len)), in_blob as u32, Some(blob.clone()))?;
@@ -136,7 +89,7 @@ impl Runtime {
         table: Box<NativeTable>,
         payload: Option<(*const u8, usize)>,
         installed_from: u32,
-        blob: Option<SnapshotBytes>,
+        blob: Option<SharedBytes>,
     ) -> Result<Runtime, V8Error> {
         let names = table.encoded_names(installed_from as usize);
         let buf = Buf::new()?;
@@ -261,7 +214,7 @@ impl Runtime {
     }
 
     /// The snapshot this runtime was restored from, if any.
-    pub fn snapshot(&self) -> Option<&SnapshotBytes> {
+    pub fn snapshot(&self) -> Option<&SharedBytes> {
         self.blob.as_ref()
     }
 }

@@ -13,14 +13,15 @@ fn each_runtime_exposes_its_own_isolate_and_default_context() {
 
 #[test]
 fn a_restored_runtime_keeps_the_callers_bytes_without_copying_them() {
-    use backend_v8::{CodeHandling, SnapshotBuilder, SnapshotBytes};
+    use backend_v8::{CodeHandling, SnapshotBuilder};
+    use snapshot_core::SharedBytes;
     use std::sync::Arc;
     let mut builder = SnapshotBuilder::new(Vec::new()).unwrap();
     builder.run_script("setup.js", "var kept = 42;").unwrap();
     let blob: Arc<Vec<u8>> = Arc::new(builder.build(CodeHandling::Clear).unwrap());
     let address = blob.as_ptr();
-    let mut runtime = Runtime::from_blob(SnapshotBytes::from_owner(blob), Vec::new()).unwrap();
+    let mut runtime = Runtime::from_blob(SharedBytes::new(blob), Vec::new()).unwrap();
     // The bytes V8 deserializes from are the caller's own (a mapped file, in polysnap).
-    assert_eq!(runtime.snapshot().unwrap().as_bytes().as_ptr(), address);
+    assert_eq!(runtime.snapshot().unwrap().as_slice().as_ptr(), address);
     assert_eq!(runtime.eval("kept").unwrap(), snapshot_core::HostValue::Number(42.0));
 }

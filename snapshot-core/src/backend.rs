@@ -119,6 +119,14 @@ impl SharedBytes {
         &(*self.owner).as_ref()[self.range.clone()]
     }
 
+    /// `range` of these bytes (relative to their start), sharing the same owner; `None`
+    /// when the range is out of bounds.
+    pub fn part(&self, range: Range<usize>) -> Option<SharedBytes> {
+        let within = self.range.start.checked_add(range.start)?..self.range.start.checked_add(range.end)?;
+        (range.start <= range.end && within.end <= self.range.end)
+            .then(|| SharedBytes { owner: self.owner.clone(), range: within })
+    }
+
     /// `part` as shared bytes of the same owner, when `part` lies inside these bytes (by
     /// address: a slice borrowed from them); `None` otherwise.
     pub fn sub(&self, part: &[u8]) -> Option<SharedBytes> {
@@ -133,6 +141,12 @@ impl SharedBytes {
 impl From<Vec<u8>> for SharedBytes {
     fn from(bytes: Vec<u8>) -> SharedBytes {
         SharedBytes::new(Arc::new(bytes))
+    }
+}
+
+impl<T: AsRef<[u8]> + Send + Sync + 'static> From<Arc<T>> for SharedBytes {
+    fn from(owner: Arc<T>) -> SharedBytes {
+        SharedBytes::new(owner)
     }
 }
 
