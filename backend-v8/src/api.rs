@@ -1,7 +1,6 @@
 //! `snapshot_core`'s backend traits for V8: [`V8`] is the [`Api`]; [`SnapshotBuilder`] and
 //! [`Runtime`] are its builder and runtime.
 
-
 use snapshot_core::PayloadEncoding;
 use snapshot_core::{
     Api, Capabilities, CapabilityGap, CaptureOptions, Captured, EngineBuild, EngineKind, Fidelity, HostValue,
@@ -41,21 +40,6 @@ impl Api for V8 {
     fn engine_build() -> Result<EngineBuild, V8Error> {
         crate::init()?;
         Ok(EngineBuild { kind: EngineKind::V8, version: v8_version()?, identity: build_identity()?.to_owned() })
-    }
-
-    fn capabilities() -> Capabilities {
-        Capabilities::WARM_CODE
-            | Capabilities::NAMED_CONTEXTS
-            | Capabilities::DATA_VIEW
-            | Capabilities::OBJECT_WRAP
-            | Capabilities::EXACT_NUMBERS
-            | Capabilities::CODE_CACHE
-            | Capabilities::ZERO_COPY_PAYLOAD
-            | Capabilities::CONCURRENT_RUNTIMES
-            | Capabilities::TEMPLATE_IDENTITY
-            | Capabilities::INTEGRITY_LEVELS
-            | Capabilities::LIVE_ITERATORS
-            | Capabilities::ERROR_STACKS
     }
 
     fn gaps() -> &'static [CapabilityGap] {

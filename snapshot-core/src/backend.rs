@@ -176,11 +176,14 @@ pub trait Api: Sized + 'static {
     /// The exact engine build this program would load (checked against snapshots).
     fn engine_build() -> Result<EngineBuild, Self::Error>;
 
-    /// Everything this backend can bring back.
-    fn capabilities() -> Capabilities;
-
-    /// What it cannot, each with the reason.
+    /// What it cannot bring back, each with the reason: the one place a backend declares
+    /// what it lacks.
     fn gaps() -> &'static [CapabilityGap];
+
+    /// Everything this backend can bring back: every capability but its declared gaps.
+    fn capabilities() -> Capabilities {
+        Self::gaps().iter().fold(Capabilities::all(), |all, gap| all - gap.capability)
+    }
 
     /// What this engine changes in, or cannot survive in, a heap it restores (checked by a
     /// verified capture). The default: nothing known.

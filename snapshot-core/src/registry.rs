@@ -1,7 +1,8 @@
 //! The registry of natives and the external-reference table stored in a snapshot.
 //!
-//! Extensions register every native function, accessor and native data pointer a heap may
-//! refer to under a [`StableId`]. A snapshot stores the table as ids in creation order plus
+//! Extensions register every native function a heap may refer to under a [`StableId`] (no
+//! backend installs accessors or data pointers as natives, so the registry takes functions
+//! only). A snapshot stores the table as ids in creation order plus
 //! a fingerprint ([`RefTable`]); at restore [`reconcile`] rebuilds the engine's positional
 //! table in the snapshot's order by id, so registration order does not matter.
 
@@ -16,7 +17,9 @@ use xxhash_rust::xxh3::Xxh3;
 use crate::id::StableId;
 use crate::value::{HostCall, HostError, HostFunction, HostValue};
 
-/// What kind of native an external reference stands for.
+/// What kind of native an external reference stands for. A registry makes functions only;
+/// the other kinds are what a snapshot's table may name, so that a file that has one is
+/// refused saying what it is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum NativeKind {
     /// A function callable from JavaScript.
@@ -147,29 +150,6 @@ impl Registry {
         func: HostFunction,
     ) -> Result<StableId, RegistryError> {
         self.add(static_name(name.into()), NativeKind::Function, Some(func))
-    }
-
-    /// Registers an accessor's getter under `name`.
-    pub fn getter(
-        &mut self,
-        name: impl Into<Cow<'static, str>>,
-        func: impl Fn(&HostCall) -> Result<HostValue, HostError> + Send + Sync + 'static,
-    ) -> Result<StableId, RegistryError> {
-        self.add(static_name(name.into()), NativeKind::Getter, Some(Arc::new(func)))
-    }
-
-    /// Registers an accessor's setter under `name`.
-    pub fn setter(
-        &mut self,
-        name: impl Into<Cow<'static, str>>,
-        func: impl Fn(&HostCall) -> Result<HostValue, HostError> + Send + Sync + 'static,
-    ) -> Result<StableId, RegistryError> {
-        self.add(static_name(name.into()), NativeKind::Setter, Some(Arc::new(func)))
-    }
-
-    /// Registers a native data reference under `name`.
-    pub fn data(&mut self, name: impl Into<Cow<'static, str>>) -> Result<StableId, RegistryError> {
-        self.add(static_name(name.into()), NativeKind::Data, None)
     }
 
     /// Runs an extension's registration.

@@ -1,8 +1,8 @@
 //! A sample snapshot shared by the format tests.
 
 use snapshot_core::format::{Header, Snapshot, Strategy};
-use snapshot_core::{EngineBuild, EngineKind, IdentityEntry, PayloadEncoding, RehydratorRecord, Target};
 use snapshot_core::{stable_id, NativeKind, RefEntry, RefTable, StableId};
+use snapshot_core::{EngineBuild, EngineKind, IdentityEntry, PayloadEncoding, RehydratorRecord, Target};
 
 /// A small but complete snapshot: every section non-empty, a 1 KiB payload.
 pub fn sample() -> Snapshot<Vec<u8>> {

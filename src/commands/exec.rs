@@ -34,15 +34,13 @@ pub fn exec(args: &ExecArgs) -> Result<Option<String>, Failure> {
     let mut scripts = vec![host.runtime_script()];
     scripts.extend(read_scripts(&args.scripts)?);
     let result: Result<Option<String>, Error> = with_backend!(args.engine, |A| {
-        polysnap::fresh_life_cycle::<A>(&registry, &mut rehydrators, &scripts).and_then(
-            |mut runtime| {
-                run_main(&mut runtime, &args.args)?;
-                let printed = after_restore(&mut runtime, &[], args.print.as_deref())?;
-                // As `polysnap run` does: the process ends at once and takes the engine with it.
-                std::mem::forget(runtime);
-                Ok(printed)
-            },
-        )
+        polysnap::fresh_life_cycle::<A>(&registry, &mut rehydrators, &scripts).and_then(|mut runtime| {
+            run_main(&mut runtime, &args.args)?;
+            let printed = after_restore(&mut runtime, &[], args.print.as_deref())?;
+            // As `polysnap run` does: the process ends at once and takes the engine with it.
+            std::mem::forget(runtime);
+            Ok(printed)
+        })
     });
     result.map_err(|e| Failure::from_error(e, &host))
 }

@@ -75,8 +75,7 @@ pub fn make(args: &MakeArgs) -> Result<u64, Failure> {
     };
     let snapshot: Result<_, polysnap::Error> = with_backend!(args.engine, |A| match args.strategy {
         Some(_) => make_snapshot::<A>(&registry, &mut rehydrators, &scripts, &options),
-        None =>
-            polysnap::make_auto::<A>(&registry, &|| host.rehydrators(), &scripts, &options, scratch.path(),),
+        None => polysnap::make_auto::<A>(&registry, &|| host.rehydrators(), &scripts, &options, scratch.path(),),
     });
     let snapshot = snapshot.map_err(|e| {
         spinner.finish_and_clear();

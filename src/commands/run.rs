@@ -84,11 +84,7 @@ pub fn after_restore(
 }
 
 /// Scripts → `-p` (printed to stdout), in the runtime's current context.
-fn run_scripts(
-    runtime: &mut dyn ScriptHost,
-    scripts: &[Script],
-    print: Option<&str>,
-) -> Result<Option<String>, Error> {
+fn run_scripts(runtime: &mut dyn ScriptHost, scripts: &[Script], print: Option<&str>) -> Result<Option<String>, Error> {
     let engine = runtime.engine();
     let js = |source| Error::Engine { engine, source };
     for script in scripts {

@@ -130,11 +130,7 @@ pub(crate) fn heap_natives<'r>(file: &SnapshotFile, registry: &'r Registry) -> R
 
 /// Restores the snapshot in `file` with engine `A` and the natives of `registry`, reads the
 /// state and compares it with `before` (what a separate checking process does).
-pub fn check_file<A: Api>(
-    file: &SnapshotFile,
-    registry: &Registry,
-    before: &Observed,
-) -> Result<Vec<String>, Error> {
+pub fn check_file<A: Api>(file: &SnapshotFile, registry: &Registry, before: &Observed) -> Result<Vec<String>, Error> {
     let natives = heap_natives(file, registry)?;
     verify::after_restore::<A>(file.payload(), &natives, before)
 }

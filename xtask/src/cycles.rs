@@ -87,8 +87,8 @@ fn collect_modules(root: &Path) -> Result<Modules> {
 /// Reads `file` as module `path`; its out-of-line children live in `children_dir`.
 fn load_file(modules: &mut Modules, file: &Path, path: ModulePath, children_dir: &Path) -> Result<()> {
     let source = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let tokens = TokenStream::from_str(&source)
-        .map_err(|e| anyhow::anyhow!("cannot tokenize {}: {e}", file.display()))?;
+    let tokens =
+        TokenStream::from_str(&source).map_err(|e| anyhow::anyhow!("cannot tokenize {}: {e}", file.display()))?;
     load_tokens(modules, file, path, children_dir, tokens)
 }
 
@@ -166,7 +166,8 @@ impl Modules {
                 let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
                 for (i, tree) in trees.iter().enumerate() {
                     if matches!(tree, TokenTree::Ident(ident) if ident == "use") {
-                        let end = trees[i..].iter().position(|t| matches!(t, TokenTree::Punct(p) if p.as_char() == ';'));
+                        let end =
+                            trees[i..].iter().position(|t| matches!(t, TokenTree::Punct(p) if p.as_char() == ';'));
                         let statement = &trees[i + 1..i + end.unwrap_or(trees.len() - i)];
                         bind_use_tree(statement, Vec::new(), bound);
                     }
@@ -443,7 +444,8 @@ mod tests {
 
     #[test]
     fn use_trees_bind_their_last_names_and_aliases() {
-        let trees: Vec<TokenTree> = TokenStream::from_str("crate::{a::{self, B}, c::D as E, f::*}").unwrap().into_iter().collect();
+        let trees: Vec<TokenTree> =
+            TokenStream::from_str("crate::{a::{self, B}, c::D as E, f::*}").unwrap().into_iter().collect();
         let mut bound = BTreeMap::new();
         bind_use_tree(&trees, Vec::new(), &mut bound);
         let shown: Vec<String> = bound.iter().map(|(k, v)| format!("{k}={}", v.join("::"))).collect();

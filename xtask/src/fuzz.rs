@@ -109,11 +109,7 @@ fn seed() -> Snapshot<Vec<u8>> {
             kind: NativeKind::Function,
             name: Some("fs.open".into()),
         }]),
-        identities: vec![snapshot_core::IdentityEntry {
-            id: StableId::new("app.config"),
-            slot: 0,
-            wraps: None,
-        }],
+        identities: vec![snapshot_core::IdentityEntry { id: StableId::new("app.config"), slot: 0, wraps: None }],
         records: vec![snapshot_core::RehydratorRecord {
             rehydrator: StableId::new("timers.Timeout"),
             data: vec![1, 2],

@@ -5,11 +5,11 @@ use serde::de::DeserializeOwned;
 use xxhash_rust::xxh3::xxh3_64;
 
 use super::encode::prelude_checksum;
+use super::FormatError;
 use super::{
     SectionEntry, SectionKind, Snapshot, DIR_ENTRY_LEN, FORMAT_MAJOR, MAGIC, MAX_SECTIONS, PRELUDE_LEN,
     SECTION_REQUIRED,
 };
-use super::FormatError;
 use crate::registry::RefTable;
 
 /// A validated snapshot whose payload borrows from the bytes it was decoded from.

@@ -9,8 +9,8 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 
-use super::{encode_to, Snapshot};
 use super::FormatError;
+use super::{encode_to, Snapshot};
 
 /// Writes `snapshot` to `path` atomically (temp file, fsync, rename, fsync of the folder).
 pub fn write_atomic<P: AsRef<[u8]>>(path: &Path, snapshot: &Snapshot<P>) -> Result<(), FormatError> {

@@ -20,8 +20,8 @@ use crate::registry::RefTable;
 use crate::rehydrate::RehydratorRecord;
 
 pub use decode::decode;
-pub use error::FormatError;
 pub use encode::{encode, encode_to, reseal};
+pub use error::FormatError;
 
 /// The first eight bytes of every snapshot file (`\x89PSNAP\r\n`, PNG-style: a high byte to
 /// catch 7-bit transfers, CR LF to catch line-ending conversion).
@@ -197,16 +197,10 @@ impl<P> Snapshot<P> {
     pub fn check_compatible(&self, engine: &EngineBuild) -> Result<(), FormatError> {
         let here = Target::current();
         if self.header.target != here {
-            return Err(FormatError::WrongTarget {
-                expected: here.to_string(),
-                found: self.header.target.to_string(),
-            });
+            return Err(FormatError::WrongTarget { expected: here.to_string(), found: self.header.target.to_string() });
         }
         if &self.header.engine != engine {
-            return Err(FormatError::WrongEngine {
-                expected: engine.clone(),
-                found: self.header.engine.clone(),
-            });
+            return Err(FormatError::WrongEngine { expected: engine.clone(), found: self.header.engine.clone() });
         }
         Ok(())
     }
