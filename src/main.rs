@@ -173,9 +173,9 @@ fn parse_context(text: &str) -> Result<(String, PathBuf), String> {
     }
 }
 
-/// The seed's flags: `--make-snapshot FILE …` is `make -o FILE …` (engine v8 unless given),
-/// `--from-snapshot FILE …` is `run FILE …`.
-fn seed_flags(mut argv: Vec<String>) -> Vec<String> {
+/// Node-style flags: `--make-snapshot FILE …` is `make -o FILE …` (engine v8 unless
+/// given), `--from-snapshot FILE …` is `run FILE …`.
+fn node_style_flags(mut argv: Vec<String>) -> Vec<String> {
     match argv.get(1).map(String::as_str) {
         Some("--make-snapshot") if argv.len() > 2 => {
             let file = argv.remove(2);
@@ -196,7 +196,7 @@ fn main() -> ExitCode {
     if in_child {
         guard::become_child();
     }
-    let cli = Cli::parse_from(seed_flags(std::env::args().collect()));
+    let cli = Cli::parse_from(node_style_flags(std::env::args().collect()));
     let result = match cli.command {
         Command::Make { engine, output, .. } if !in_child => guard::run_in_child(engine.into(), &output),
         Command::Make { engine, output, warmup, embed_names, files, strategy, no_verify, contexts, scripts } => {

@@ -20,12 +20,8 @@
 //! bytecode generation. A cache holds code, never state: the script runs in full each time,
 //! with all its side effects.
 //!
-//! Measured on TypeScript 4.9.5 (`examples/code_cache.rs`, release, medians of 5, 2 cores):
-//! fresh runtime + `typescript.js` (10.9 MB) + one `ts.transpileModule` took 163–171 ms
-//! cold (the transpile alone ~30 ms); 59–60 ms with the 2.5 MB cache made after a run that
-//! also transpiled (transpile ~6 ms); 81–85 ms with the 1.8 MB cache made right after the
-//! script ran (the script runs as fast, but transpile's functions compile lazily again).
-//! Making the 2.5 MB cache took ~18 ms; checking the envelope costs ~3 ms per consume.
+//! What it saves on a real workload is in docs/backends.md (code cache) and
+//! docs/benchmarks.md.
 //!
 //! # The envelope, and why
 //!
@@ -55,8 +51,8 @@
 //! 48  .. payload: V8's CachedData bytes
 //! ```
 //!
-//! (checksums: the shim's 64-bit multiply-xorshift, as in [`crate::envelope`]: it detects
-//! damage and edits, not malice; caches, like snapshots, are trusted input). The file name
+//! (checksums: `envelope::checksum`, the shim's 64-bit multiply-xorshift: it detects damage
+//! and edits, not malice; caches, like snapshots, are trusted input). The file name
 //! is not part of the check: V8 does not need it to match.
 //!
 //! # Caveats

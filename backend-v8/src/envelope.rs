@@ -11,8 +11,7 @@
 //! 8   4  format version (3), u32 LE
 //! 12  4  header length H (multiple of 16), u32 LE
 //! 16  8  payload length, u64 LE
-//! 24  8  payload checksum, u64 LE: xxh3-64 from version 3 (the shim's multiply-xorshift
-//!         before, a serial chain three times slower over a 24 MB blob)
+//! 24  8  payload checksum, u64 LE: xxh3-64 of the payload
 //! 32  4+n  build identity (u32 length, UTF-8), see build_identity()
 //! ..  native table: u32 count, then per native in table order: StableId hash (u64 LE),
 //!         name (u32 length, UTF-8)
