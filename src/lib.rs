@@ -24,6 +24,29 @@
 //! }
 //! ```
 //!
+//! # Modules
+//!
+//! | module | its one job |
+//! |---|---|
+//! | `pipeline::script`, `pipeline::options` | what a caller hands in: [`Script`], [`MakeOptions`] |
+//! | `pipeline::make` | [`make_snapshot`]: run a strategy, build the header once, prove it |
+//! | `pipeline::heap` | the heap strategy: capture, prove by a restore, restore |
+//! | `pipeline::code_cache` | the code-cache strategy: setup run twice, restore from the cache |
+//! | `pipeline::payload` | what a strategy hands back: payload and metadata |
+//! | `pipeline::auto` | [`make_auto`]: every strategy tried, the fastest kept |
+//! | `pipeline::restore` | [`restore`]: every check, then the snapshot's strategy |
+//! | `pipeline::life_cycle` | runtimes without a snapshot that take the same steps ([`fresh`], …) |
+//! | `pipeline::jsapi` | the `snapshot` JS API: install it, drive its callbacks, read identities |
+//! | `pipeline::verify` | reading the state scripts can see, and comparing two readings ([`verify`]) |
+//! | `mapped` | [`SnapshotFile`]: a file mapped and validated, payload shared |
+//! | `erased` | [`Runtime`], [`make`]: the engine chosen at run time |
+//! | `dispatch` | [`with_backend!`]: generic code with the backend of a run-time engine |
+//! | `error` | [`Error`] |
+//! | [`host`] | a ready-made Node-like host runtime (natives, rehydrators, event loop) |
+//! | [`wrap`] | ObjectWrap: native structs behind JS objects |
+//!
+//! The `polysnap` binary (`src/main.rs`, `src/commands`) is built on this public API only.
+//!
 //! [`Runtime`] and [`make`] take the engine at run time; [`make_snapshot`] and [`restore`]
 //! are the same steps generic over a backend ([`core::Api`]). [`SnapshotFile::open`]
 //! validates every byte before an engine sees any. `docs/embedding.md` is the guide;

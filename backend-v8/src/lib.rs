@@ -19,6 +19,22 @@
 //! * [`v8_version`], [`build_identity`] — for container headers.
 //! * [`api`] — `snapshot_core`'s backend traits implemented for V8 ([`V8`]).
 //!
+//! # Modules
+//!
+//! | module | its one job |
+//! |---|---|
+//! | `ffi` | every declaration of the shim, and opening it at run time (the only raw FFI) |
+//! | `buf` | a Rust owner for the shim's output buffer, and its status codes |
+//! | `platform` | the process-wide V8 platform, the V8 version and the build identity |
+//! | [`envelope`] | the header around every blob, checked before V8 sees a byte |
+//! | `natives` | host functions installed into JavaScript, and their dispatch |
+//! | [`convert`] | how JavaScript values map to `HostValue` |
+//! | `creator` | making snapshots ([`SnapshotBuilder`]) |
+//! | `runtime` | running JavaScript ([`Runtime`]), restored or fresh |
+//! | [`code_cache`] | V8's code cache in a checked envelope |
+//! | `error` | [`V8Error`] |
+//! | [`api`] | snapshot-core's backend traits implemented for V8 |
+//!
 //! # Natives and the external-reference table
 //!
 //! V8 serializes native pointers (function callbacks, `v8::External` values) as indices
