@@ -38,7 +38,7 @@ use snapshot_core::SharedBytes;
 use xxhash_rust::xxh3::{xxh3_128, xxh3_64};
 
 use crate::error::ChakraError;
-use crate::ffi::Jsrt;
+use crate::sys::Jsrt;
 
 /// First bytes of every bytecode envelope.
 pub const ENVELOPE_MAGIC: &[u8; 8] = b"PSNAPJBC";

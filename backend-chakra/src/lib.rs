@@ -36,7 +36,7 @@
 //!
 //! Runtimes and recorders are bound to the thread that made them (not `Send`).
 #![deny(missing_docs)]
-// Every `unsafe` block lives in `ffi` (which allows it) and carries a `// SAFETY:` comment.
+// Every `unsafe` block lives in `sys` or `ffi` (which allow it) and carries a `// SAFETY:` comment.
 #![deny(unsafe_code)]
 #![deny(clippy::undocumented_unsafe_blocks)]
 
@@ -55,6 +55,7 @@ mod record;
 mod regexp_statics;
 mod runtime;
 mod streams;
+mod sys;
 
 pub use api::Chakra;
 pub use error::ChakraError;

@@ -52,7 +52,8 @@ use snapshot_core::{HostCall, HostFunction, HostValue, StableId};
 
 use crate::convert::{self, Handles, WrapBridge};
 use crate::error::ChakraError;
-use crate::ffi::{JsValueType, Jsrt, Value};
+use crate::ffi::Value;
+use crate::sys::{JsValueType, Jsrt};
 
 /// Global holding the host's write-only binder into the private table.
 pub const BIND_GLOBAL: &str = "__polysnap_bind";

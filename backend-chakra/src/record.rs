@@ -4,7 +4,8 @@
 use snapshot_core::HostValue;
 
 use crate::error::ChakraError;
-use crate::ffi::{JsValueType, Value};
+use crate::ffi::Value;
+use crate::sys::JsValueType;
 use crate::library::Library;
 use crate::natives::NativeSpec;
 use crate::payload::TtdPayload;

@@ -11,7 +11,8 @@ use snapshot_core::{HostValue, SharedBytes};
 use crate::bytecode::{SourceText, Verified};
 use crate::convert::{self, Handles};
 use crate::error::ChakraError;
-use crate::ffi::{ContextHandle, JsErrorCode, Jsrt, RuntimeHandle, Value};
+use crate::ffi::{ContextHandle, RuntimeHandle, Value};
+use crate::sys::{JsErrorCode, Jsrt};
 use crate::natives::{self, NativeSlot, NativeSpec};
 
 /// Promise jobs handed over by `JsSetPromiseContinuationCallback`, each held with
