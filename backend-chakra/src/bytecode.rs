@@ -70,8 +70,8 @@ pub(crate) fn seal(identity: &[u8; 32], source: &str, bytecode: &[u8]) -> Vec<u8
     out
 }
 
-/// Bytecode that passed every check of [`open`]: the only input the FFI layer's
-/// `Jsrt::run_serialized` accepts.
+/// Bytecode that passed every check of [`open`]: the only bytecode the crate hands to
+/// `JsRunSerialized`.
 pub(crate) struct Verified<'a> {
     bytecode: &'a [u8],
 }
@@ -236,20 +236,12 @@ impl SourceText {
         &self.jsrt
     }
 
-    /// Start of the UTF-8 bytes.
-    pub(crate) fn as_ptr(&self) -> *const u8 {
+    /// The source's UTF-8 bytes (without any NUL; at most 4 GiB - 1 of them, checked when
+    /// made).
+    pub(crate) fn as_bytes(&self) -> &[u8] {
         match &self.storage {
-            SourceStorage::Copied(bytes) => bytes.as_ptr(),
-            SourceStorage::Retained(bytes) => bytes.as_slice().as_ptr(),
-        }
-    }
-
-    /// Length of the source in bytes (without any NUL).
-    pub(crate) fn len(&self) -> u32 {
-        // Checked when made.
-        match &self.storage {
-            SourceStorage::Copied(bytes) => (bytes.len() - 1) as u32,
-            SourceStorage::Retained(bytes) => bytes.as_slice().len() as u32,
+            SourceStorage::Copied(bytes) => &bytes[..bytes.len() - 1],
+            SourceStorage::Retained(bytes) => bytes.as_slice(),
         }
     }
 }

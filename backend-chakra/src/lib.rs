@@ -36,7 +36,7 @@
 //!
 //! Runtimes and recorders are bound to the thread that made them (not `Send`).
 #![deny(missing_docs)]
-// Every `unsafe` block lives in `sys` or `ffi` (which allow it) and carries a `// SAFETY:` comment.
+// Every `unsafe` block lives in `sys`, `jsrt` or `ffi` (which allow it) and carries a `// SAFETY:` comment.
 #![deny(unsafe_code)]
 #![deny(clippy::undocumented_unsafe_blocks)]
 
@@ -51,6 +51,7 @@ pub mod payload;
 mod convert;
 mod exact_numbers;
 mod inflate;
+mod jsrt;
 mod record;
 mod regexp_statics;
 mod runtime;

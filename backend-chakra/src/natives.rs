@@ -52,7 +52,7 @@ use snapshot_core::{HostCall, HostFunction, HostValue, StableId};
 
 use crate::convert::{self, Handles, WrapBridge};
 use crate::error::ChakraError;
-use crate::ffi::Value;
+use crate::jsrt::Value;
 use crate::sys::{JsValueType, Jsrt};
 
 /// Global holding the host's write-only binder into the private table.
@@ -303,7 +303,7 @@ pub(crate) fn install(
             func: Some(spec.func),
             handles: handles.clone(),
         });
-        let function = jsrt.create_function(&short, &slot)?;
+        let function = crate::ffi::create_function(jsrt, &short, &slot)?;
         slots.borrow_mut().push(slot);
         let key_value = jsrt.string(&key)?;
         let name_value = jsrt.string(&spec.name)?;
@@ -324,7 +324,7 @@ pub(crate) fn install(
             func: None,
             handles: handles.clone(),
         });
-        let function = jsrt.create_function(&name, &slot)?;
+        let function = crate::ffi::create_function(jsrt, &name, &slot)?;
         slots.borrow_mut().push(slot);
         let key_value = jsrt.string(&key)?;
         jsrt.call(bind, undefined, &[key_value, function])?;

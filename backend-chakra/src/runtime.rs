@@ -11,7 +11,7 @@ use snapshot_core::{HostValue, SharedBytes};
 use crate::bytecode::{SourceText, Verified};
 use crate::convert::{self, Handles};
 use crate::error::ChakraError;
-use crate::ffi::{ContextHandle, RuntimeHandle, Value};
+use crate::jsrt::{ContextHandle, RuntimeHandle, Value};
 use crate::sys::{JsErrorCode, Jsrt};
 use crate::natives::{self, NativeSlot, NativeSpec};
 
@@ -113,7 +113,7 @@ impl Core {
 
     /// Installs this runtime's promise continuation callback.
     pub(crate) fn install_promise_callback(&self) -> Result<(), ChakraError> {
-        self.jsrt.set_promise_callback(&self.jobs)
+        crate::ffi::set_promise_callback(&self.jsrt, &self.jobs)
     }
 
     /// Installs the natives (see [`natives::install`]); returns unprovided table keys.
@@ -183,7 +183,7 @@ impl Core {
     pub(crate) fn serialize(&self, source: &str) -> Result<Vec<u8>, ChakraError> {
         self.enter()?;
         let text = self.keep_source(source)?;
-        self.jsrt.serialize(&text)
+        crate::ffi::serialize(&self.jsrt, &text)
     }
 
     /// Runs checked bytecode of `source` named `name`, drains the promise jobs, converts
@@ -198,7 +198,7 @@ impl Core {
         let text = self.keep_source(source)?;
         // Retained bytecode is read in place for the runtime's life (`retained` outlives it).
         let in_place = self.retained_part(bytecode.bytes());
-        let v = self.jsrt.run_serialized(bytecode, in_place.as_ref(), &text, name).map_err(|e| match e {
+        let v = crate::ffi::run_serialized(&self.jsrt, bytecode, in_place.as_ref(), &text, name).map_err(|e| match e {
             ChakraError::Engine { code, .. } if code == JsErrorCode::BAD_SERIALIZED_SCRIPT => ChakraError::Bytecode {
                 reason: format!(
                     "ChakraCore refused the bytecode's own header with {code}: it names another ChakraCore \
