@@ -38,7 +38,8 @@ use snapshot_core::SharedBytes;
 use xxhash_rust::xxh3::{xxh3_128, xxh3_64};
 
 use crate::error::ChakraError;
-use crate::sys::Jsrt;
+use crate::jsrt::Value;
+use crate::sys::{JsSourceContext, JsValueRef, Jsrt, JS_PARSE_SCRIPT_ATTRIBUTE_NONE};
 
 /// First bytes of every bytecode envelope.
 pub const ENVELOPE_MAGIC: &[u8; 8] = b"PSNAPJBC";
@@ -231,11 +232,6 @@ impl SourceText {
         Ok(SourceText { jsrt, storage: SourceStorage::Retained(source) })
     }
 
-    /// The function table to call back into the engine with.
-    pub(crate) fn jsrt(&self) -> &Jsrt {
-        &self.jsrt
-    }
-
     /// The source's UTF-8 bytes (without any NUL; at most 4 GiB - 1 of them, checked when
     /// made).
     pub(crate) fn as_bytes(&self) -> &[u8] {
@@ -243,6 +239,90 @@ impl SourceText {
             SourceStorage::Copied(bytes) => &bytes[..bytes.len() - 1],
             SourceStorage::Retained(bytes) => bytes.as_slice(),
         }
+    }
+
+    /// An external `ArrayBuffer` over the source's UTF-8 bytes (no copy).
+    #[allow(unsafe_code)]
+    fn buffer(&self) -> Result<Value, ChakraError> {
+        // SAFETY: the bytes (a copy with a NUL after them, or retained bytes of a mapped
+        // snapshot) are owned or held by this `SourceText`, and the runtime keeps every
+        // `SourceText` (in an `Rc`, never mutated) until after it is disposed, so they
+        // outlive the buffer and every engine pointer into them; the buffer only goes to
+        // `JsSerialize` or back to the engine from `serialized_source_shim`, which read
+        // script sources.
+        unsafe { self.jsrt.external_array_buffer(self.as_bytes()) }
+    }
+
+    /// `JsSerialize` of the source (UTF-8, from host memory): parses without running and
+    /// returns a copy of the bytecode. The parsed script stays in the runtime and keeps
+    /// pointing at these bytes.
+    pub(crate) fn serialize(&self) -> Result<Vec<u8>, ChakraError> {
+        let script = self.buffer()?;
+        self.jsrt.serialize(script)
+    }
+
+    /// `JsRunSerialized` of checked bytecode of this source named `url`, with the source
+    /// supplied on demand through [`serialized_source_shim`].
+    ///
+    /// `self` must stay at its address until the runtime is disposed: its address is the
+    /// callback's cookie and the engine may ask for the source at any time until then
+    /// (the engine state, `runtime.rs`, keeps it in an `Rc`, dropped after disposal).
+    ///
+    /// `in_place`, when given, is `bytecode`'s bytes in memory the runtime keeps until after
+    /// it is disposed (`Core::retained`): the engine then reads them there instead of from a
+    /// copy.
+    #[allow(unsafe_code)]
+    pub(crate) fn run_serialized(
+        &self,
+        bytecode: &Verified<'_>,
+        in_place: Option<&SharedBytes>,
+        url: &str,
+    ) -> Result<Value, ChakraError> {
+        // The engine keeps the ArrayBuffer (so its bytes) alive until every function made
+        // from it is collected: functions are deserialized lazily, on first call.
+        let buffer = match in_place.filter(|kept| std::ptr::eq(kept.as_slice(), bytecode.bytes())) {
+            // SAFETY: `kept` is held by the runtime (`Core::retained`) until after it is
+            // disposed, so the bytes outlive the buffer and every engine pointer into them;
+            // the buffer only goes to `JsRunSerialized`, which reads bytecode.
+            Some(kept) => unsafe { self.jsrt.external_array_buffer(kept.as_slice()) }?,
+            None => self.jsrt.create_array_buffer(bytecode.bytes())?,
+        };
+        let cookie = self as *const SourceText as JsSourceContext;
+        // SAFETY: the bytecode passed every check of `open` (the only way to make a
+        // `Verified`): made by JsSerialize of this exact library build (SHA-256) for this
+        // exact source, length and checksum intact; ChakraCore itself checks only the
+        // header. The shim has the header's signature, catches panics and reads `cookie`
+        // only as the `SourceText` it is, which outlives the runtime (see above).
+        unsafe { self.jsrt.run_serialized(buffer, serialized_source_shim, cookie, url) }
+    }
+}
+
+/// `JsSerializedLoadScriptCallback`: hands the engine the source of a script run from
+/// bytecode, as an external `ArrayBuffer` of UTF-8 over the host's [`SourceText`].
+#[allow(unsafe_code)]
+unsafe extern "C" fn serialized_source_shim(
+    source_context: JsSourceContext,
+    value: *mut JsValueRef,
+    parse_attributes: *mut u32,
+) -> bool {
+    if source_context == 0 || value.is_null() || parse_attributes.is_null() {
+        return false;
+    }
+    // SAFETY: `source_context` is the address of the `SourceText` given to
+    // `SourceText::run_serialized`, alive until the runtime is disposed (so during any call).
+    let source = unsafe { &*(source_context as *const SourceText) };
+    let made = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| source.buffer()));
+    match made {
+        Ok(Ok(buffer)) => {
+            // SAFETY: checked non-null above; the engine passes valid out pointers.
+            unsafe {
+                *value = buffer.raw();
+                *parse_attributes = JS_PARSE_SCRIPT_ATTRIBUTE_NONE;
+            }
+            true
+        }
+        // The engine treats `false` as out of memory and throws it into the script.
+        _ => false,
     }
 }
 

@@ -83,7 +83,7 @@ impl Runtime {
         }
         let jsrt = lib.jsrt().clone();
         let store = MemoryStore::with_files(payload.files.iter().map(|(n, d)| (n.as_str(), d)));
-        let rt = jsrt.create_replay_runtime(store.uri(), &crate::ffi::TTD_STREAMS)?;
+        let rt = jsrt.create_replay_runtime(store.uri(), &crate::streams::CALLBACKS)?;
         let core = Core::new(jsrt.clone(), rt);
         let ctx = jsrt.ttd_create_context(rt)?;
         core.set_context(ctx)?;

@@ -36,14 +36,15 @@
 //!
 //! Runtimes and recorders are bound to the thread that made them (not `Send`).
 #![deny(missing_docs)]
-// Every `unsafe` block lives in `sys`, `jsrt` or `ffi` (which allow it) and carries a `// SAFETY:` comment.
+// `sys` and `jsrt` allow `unsafe` module-wide; elsewhere only the engine's callbacks, and the
+// functions that hand them to the engine, allow it item by item (`natives`, `jobs`,
+// `bytecode`, `streams`). Every `unsafe` block carries a `// SAFETY:` comment.
 #![deny(unsafe_code)]
 #![deny(clippy::undocumented_unsafe_blocks)]
 
 pub mod api;
 pub mod bytecode;
 pub mod error;
-mod ffi;
 pub mod library;
 pub mod natives;
 pub mod payload;
@@ -51,6 +52,7 @@ pub mod payload;
 mod convert;
 mod exact_numbers;
 mod inflate;
+mod jobs;
 mod jsrt;
 mod record;
 mod regexp_statics;

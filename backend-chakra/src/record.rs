@@ -176,7 +176,7 @@ impl Recorder {
     /// Creates the record runtime and installs `natives` (as trampolines only).
     pub fn new(lib: &Library, natives: Vec<NativeSpec>) -> Result<Recorder, ChakraError> {
         let jsrt = lib.jsrt().clone();
-        let rt = jsrt.create_record_runtime(&crate::ffi::TTD_STREAMS)?;
+        let rt = jsrt.create_record_runtime(&crate::streams::CALLBACKS)?;
         let mut recorder = Recorder {
             core: Core::new(jsrt.clone(), rt),
             emit: None,

@@ -2,7 +2,6 @@
 //! one JSRT runtime, its current context, the promise job queue, handles and native slots.
 
 use std::cell::{Cell, RefCell};
-use std::collections::VecDeque;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -11,44 +10,10 @@ use snapshot_core::{HostValue, SharedBytes};
 use crate::bytecode::{SourceText, Verified};
 use crate::convert::{self, Handles};
 use crate::error::ChakraError;
+use crate::jobs::JobQueue;
 use crate::jsrt::{ContextHandle, RuntimeHandle, Value};
 use crate::sys::{JsErrorCode, Jsrt};
 use crate::natives::{self, NativeSlot, NativeSpec};
-
-/// Promise jobs handed over by `JsSetPromiseContinuationCallback`, each held with
-/// `JsAddRef` until run.
-pub(crate) struct JobQueue {
-    jsrt: Arc<Jsrt>,
-    jobs: RefCell<VecDeque<Value>>,
-}
-
-impl JobQueue {
-    /// Queues `task` (called by the engine through the FFI shim).
-    pub(crate) fn push(&self, task: Value) {
-        if self.jsrt.add_ref(task).is_ok() {
-            self.jobs.borrow_mut().push_back(task);
-        }
-    }
-
-    fn pop(&self) -> Option<Value> {
-        self.jobs.borrow_mut().pop_front()
-    }
-
-    fn len(&self) -> usize {
-        self.jobs.borrow().len()
-    }
-
-    /// Drops every queued job, releasing each.
-    fn clear_releasing(&self) {
-        while let Some(job) = self.pop() {
-            let _ = self.jsrt.release(job);
-        }
-    }
-}
-
-/// Promise jobs one drain runs at most before it gives up on an endless chain (a legitimate
-/// setup settles long before: ten million jobs take seconds).
-const JOB_LIMIT: u64 = 10_000_000;
 
 /// One JSRT runtime with one current context. Not `Send`: JSRT runtimes are bound to the
 /// thread that uses them (the raw handles inside make this type `!Send` and `!Sync`).
@@ -76,7 +41,7 @@ impl Core {
     /// Wraps a just-created runtime (disposed on drop from here on).
     pub(crate) fn new(jsrt: Arc<Jsrt>, rt: RuntimeHandle) -> Core {
         Core {
-            jobs: Box::new(JobQueue { jsrt: jsrt.clone(), jobs: RefCell::default() }),
+            jobs: Box::new(JobQueue::new(jsrt.clone())),
             jsrt,
             rt,
             ctx: Cell::new(None),
@@ -113,7 +78,7 @@ impl Core {
 
     /// Installs this runtime's promise continuation callback.
     pub(crate) fn install_promise_callback(&self) -> Result<(), ChakraError> {
-        crate::ffi::set_promise_callback(&self.jsrt, &self.jobs)
+        self.jobs.install()
     }
 
     /// Installs the natives (see [`natives::install`]); returns unprovided table keys.
@@ -183,7 +148,7 @@ impl Core {
     pub(crate) fn serialize(&self, source: &str) -> Result<Vec<u8>, ChakraError> {
         self.enter()?;
         let text = self.keep_source(source)?;
-        crate::ffi::serialize(&self.jsrt, &text)
+        text.serialize()
     }
 
     /// Runs checked bytecode of `source` named `name`, drains the promise jobs, converts
@@ -198,7 +163,7 @@ impl Core {
         let text = self.keep_source(source)?;
         // Retained bytecode is read in place for the runtime's life (`retained` outlives it).
         let in_place = self.retained_part(bytecode.bytes());
-        let v = crate::ffi::run_serialized(&self.jsrt, bytecode, in_place.as_ref(), &text, name).map_err(|e| match e {
+        let v = text.run_serialized(bytecode, in_place.as_ref(), name).map_err(|e| match e {
             ChakraError::Engine { code, .. } if code == JsErrorCode::BAD_SERIALIZED_SCRIPT => ChakraError::Bytecode {
                 reason: format!(
                     "ChakraCore refused the bytecode's own header with {code}: it names another ChakraCore \
@@ -211,24 +176,11 @@ impl Core {
         self.to_host(v)
     }
 
-    /// Runs queued promise jobs (and the jobs they queue) until none is left. Stops at
-    /// the first job that throws and returns its error; later jobs stay queued.
-    /// Stops at [`JOB_LIMIT`] jobs with [`ChakraError::EndlessJobs`] rather than hang.
+    /// Runs queued promise jobs (and the jobs they queue) until none is left (see
+    /// [`JobQueue::run_all`]).
     pub(crate) fn drain_jobs(&self) -> Result<(), ChakraError> {
         self.enter()?;
-        let mut ran = 0u64;
-        while let Some(job) = self.jobs.pop() {
-            if ran == JOB_LIMIT {
-                let _ = self.jsrt.release(job);
-                self.jobs.clear_releasing();
-                return Err(ChakraError::EndlessJobs { jobs: ran });
-            }
-            ran += 1;
-            let result = self.jsrt.undefined().and_then(|undefined| self.jsrt.call(job, undefined, &[undefined]));
-            let _ = self.jsrt.release(job);
-            result?;
-        }
-        Ok(())
+        self.jobs.run_all()
     }
 
     /// Number of queued promise jobs.
@@ -295,9 +247,7 @@ impl Drop for Core {
     fn drop(&mut self) {
         let jsrt = self.jsrt.clone();
         if self.enter().is_ok() {
-            while let Some(job) = self.jobs.pop() {
-                let _ = jsrt.release(job);
-            }
+            self.jobs.clear_releasing();
             self.handles.borrow_mut().release_all(&jsrt);
             self.handles.borrow_mut().release_bridge(&jsrt);
         }
