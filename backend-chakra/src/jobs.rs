@@ -30,7 +30,7 @@ impl JobQueue {
     /// Makes this queue the current context's runtime's promise continuation callback.
     ///
     /// The queue must stay at its address until the runtime is disposed or the callback
-    /// replaced; the engine state (`runtime.rs`) boxes it and drops it after disposal.
+    /// replaced; the engine state (`engine.rs`) boxes it and drops it after disposal.
     #[allow(unsafe_code)]
     pub(crate) fn install(&self) -> Result<(), ChakraError> {
         let state = self as *const JobQueue as *mut c_void;

@@ -29,7 +29,7 @@ use crate::sys::{
 // is used only on the thread that created its runtime, while that
 // runtime is alive and one of its contexts is current; and a `Value` is either on the
 // native stack (ChakraCore's recycler scans the stack and registers conservatively) or
-// held with `JsAddRef`. `runtime.rs` upholds this: values never leave the crate, every
+// held with `JsAddRef`. `engine.rs` upholds this: values never leave the crate, every
 // operation first makes its runtime's context current, and values kept on the heap
 // (jobs, handles) are `JsAddRef`ed and released before the runtime is disposed.
 // ---------------------------------------------------------------------------------------

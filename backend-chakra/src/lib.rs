@@ -50,8 +50,10 @@ pub mod natives;
 pub mod payload;
 
 mod convert;
+mod engine;
 mod exact_numbers;
 mod inflate;
+mod integrity;
 mod jobs;
 mod jsrt;
 mod record;
@@ -62,8 +64,8 @@ mod sys;
 
 pub use api::Chakra;
 pub use error::ChakraError;
-pub use inflate::{Runtime, RuntimeKind};
 pub use library::{default_library_path, library_identity, library_path, Library, LIBRARY_ENV};
 pub use natives::{table_key, NativeSpec, BIND_GLOBAL, NATIVES_GLOBAL, WRAP_GLOBAL};
 pub use payload::{TtdPayload, ZSTD_LEVEL};
 pub use record::Recorder;
+pub use runtime::{Runtime, RuntimeKind};

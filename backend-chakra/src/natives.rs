@@ -85,7 +85,7 @@ pub(crate) struct NativeSlot {
 /// A native function named `name` that dispatches to `slot`.
 ///
 /// `slot` must stay at its address until the runtime is disposed; the engine state
-/// (`runtime.rs`) keeps every slot boxed and drops them after disposal.
+/// (`engine.rs`) keeps every slot boxed and drops them after disposal.
 #[allow(unsafe_code)]
 fn create_function(jsrt: &Jsrt, name: &str, slot: &NativeSlot) -> Result<Value, ChakraError> {
     let state = slot as *const NativeSlot as *mut c_void;

@@ -246,7 +246,8 @@ pub(crate) type JsTTDWriteBytesToStreamCallback =
     unsafe extern "C" fn(handle: JsTTDStreamHandle, buff: *const u8, size: usize, written_count: *mut usize) -> bool;
 
 /// `JsTTDFlushAndCloseStreamCallback`.
-pub(crate) type JsTTDFlushAndCloseStreamCallback = unsafe extern "C" fn(handle: JsTTDStreamHandle, read: bool, write: bool);
+pub(crate) type JsTTDFlushAndCloseStreamCallback =
+    unsafe extern "C" fn(handle: JsTTDStreamHandle, read: bool, write: bool);
 
 /// `JsSerializedLoadScriptCallback`: the engine asks for the source of a script run from
 /// bytecode (`JsRunSerialized`), lazily, whenever it first needs it (`toString` of a
