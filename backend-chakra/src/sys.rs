@@ -7,8 +7,8 @@
 //! enum is an `int`-sized C enum and `bool` is C `_Bool`.
 //!
 //! Nothing outside this module declares a foreign function, and this module knows nothing
-//! of the rest of the crate (it names no `crate::` path): [`crate::jsrt`], the safe layer,
-//! calls through the fields of [`Jsrt`] inside its own documented `unsafe` blocks.
+//! of the rest of the crate (it names no path into it): `jsrt`, the safe layer, calls
+//! through the fields of [`Jsrt`] inside its own documented `unsafe` blocks.
 #![allow(non_snake_case)]
 #![allow(unsafe_code)]
 
