@@ -5,7 +5,7 @@
 //! bytecode version, architecture and a few table sizes). It is never told the buffer's
 //! length and the body carries no checksum: offsets inside the body are followed as
 //! pointers. A truncated or damaged buffer therefore makes the engine read wild memory
-//! and kill the process (see the `raw_*` child tests in this module), and bytecode of
+//! and kill the process (see the `raw_*` child tests of the `runtime` module), and bytecode of
 //! another source runs that other program while `Function.prototype.toString` and error
 //! positions slice the wrong text. So [`Runtime::serialize_script`] returns the bytecode
 //! inside an envelope and [`Runtime::run_serialized`] accepts nothing else; every field
@@ -38,7 +38,8 @@ use snapshot_core::SharedBytes;
 use xxhash_rust::xxh3::{xxh3_128, xxh3_64};
 
 use crate::error::ChakraError;
-use crate::ffi::Jsrt;
+use crate::jsrt::Value;
+use crate::sys::{JsSourceContext, JsValueRef, Jsrt, JS_PARSE_SCRIPT_ATTRIBUTE_NONE};
 
 /// First bytes of every bytecode envelope.
 pub const ENVELOPE_MAGIC: &[u8; 8] = b"PSNAPJBC";
@@ -70,8 +71,8 @@ pub(crate) fn seal(identity: &[u8; 32], source: &str, bytecode: &[u8]) -> Vec<u8
     out
 }
 
-/// Bytecode that passed every check of [`open`]: the only input the FFI layer's
-/// `Jsrt::run_serialized` accepts.
+/// Bytecode that passed every check of [`open`]: the only bytecode the crate hands to
+/// `JsRunSerialized`.
 pub(crate) struct Verified<'a> {
     bytecode: &'a [u8],
 }
@@ -231,26 +232,97 @@ impl SourceText {
         Ok(SourceText { jsrt, storage: SourceStorage::Retained(source) })
     }
 
-    /// The function table to call back into the engine with.
-    pub(crate) fn jsrt(&self) -> &Jsrt {
-        &self.jsrt
-    }
-
-    /// Start of the UTF-8 bytes.
-    pub(crate) fn as_ptr(&self) -> *const u8 {
+    /// The source's UTF-8 bytes (without any NUL; at most 4 GiB - 1 of them, checked when
+    /// made).
+    pub(crate) fn as_bytes(&self) -> &[u8] {
         match &self.storage {
-            SourceStorage::Copied(bytes) => bytes.as_ptr(),
-            SourceStorage::Retained(bytes) => bytes.as_slice().as_ptr(),
+            SourceStorage::Copied(bytes) => &bytes[..bytes.len() - 1],
+            SourceStorage::Retained(bytes) => bytes.as_slice(),
         }
     }
 
-    /// Length of the source in bytes (without any NUL).
-    pub(crate) fn len(&self) -> u32 {
-        // Checked when made.
-        match &self.storage {
-            SourceStorage::Copied(bytes) => (bytes.len() - 1) as u32,
-            SourceStorage::Retained(bytes) => bytes.as_slice().len() as u32,
+    /// An external `ArrayBuffer` over the source's UTF-8 bytes (no copy).
+    #[allow(unsafe_code)]
+    fn buffer(&self) -> Result<Value, ChakraError> {
+        // SAFETY: the bytes (a copy with a NUL after them, or retained bytes of a mapped
+        // snapshot) are owned or held by this `SourceText`, and the runtime keeps every
+        // `SourceText` (in an `Rc`, never mutated) until after it is disposed, so they
+        // outlive the buffer and every engine pointer into them; the buffer only goes to
+        // `JsSerialize` or back to the engine from `serialized_source_shim`, which read
+        // script sources.
+        unsafe { self.jsrt.external_array_buffer(self.as_bytes()) }
+    }
+
+    /// `JsSerialize` of the source (UTF-8, from host memory): parses without running and
+    /// returns a copy of the bytecode. The parsed script stays in the runtime and keeps
+    /// pointing at these bytes.
+    pub(crate) fn serialize(&self) -> Result<Vec<u8>, ChakraError> {
+        let script = self.buffer()?;
+        self.jsrt.serialize(script)
+    }
+
+    /// `JsRunSerialized` of checked bytecode of this source named `url`, with the source
+    /// supplied on demand through [`serialized_source_shim`].
+    ///
+    /// `self` must stay at its address until the runtime is disposed: its address is the
+    /// callback's cookie and the engine may ask for the source at any time until then
+    /// (the engine state, `engine.rs`, keeps it in an `Rc`, dropped after disposal).
+    ///
+    /// `in_place`, when given, is `bytecode`'s bytes in memory the runtime keeps until after
+    /// it is disposed (`Engine::retained`): the engine then reads them there instead of from a
+    /// copy.
+    #[allow(unsafe_code)]
+    pub(crate) fn run_serialized(
+        &self,
+        bytecode: &Verified<'_>,
+        in_place: Option<&SharedBytes>,
+        url: &str,
+    ) -> Result<Value, ChakraError> {
+        // The engine keeps the ArrayBuffer (so its bytes) alive until every function made
+        // from it is collected: functions are deserialized lazily, on first call.
+        let buffer = match in_place.filter(|kept| std::ptr::eq(kept.as_slice(), bytecode.bytes())) {
+            // SAFETY: `kept` is held by the runtime (`Engine::retained`) until after it is
+            // disposed, so the bytes outlive the buffer and every engine pointer into them;
+            // the buffer only goes to `JsRunSerialized`, which reads bytecode.
+            Some(kept) => unsafe { self.jsrt.external_array_buffer(kept.as_slice()) }?,
+            None => self.jsrt.create_array_buffer(bytecode.bytes())?,
+        };
+        let cookie = self as *const SourceText as JsSourceContext;
+        // SAFETY: the bytecode passed every check of `open` (the only way to make a
+        // `Verified`): made by JsSerialize of this exact library build (SHA-256) for this
+        // exact source, length and checksum intact; ChakraCore itself checks only the
+        // header. The shim has the header's signature, catches panics and reads `cookie`
+        // only as the `SourceText` it is, which outlives the runtime (see above).
+        unsafe { self.jsrt.run_serialized(buffer, serialized_source_shim, cookie, url) }
+    }
+}
+
+/// `JsSerializedLoadScriptCallback`: hands the engine the source of a script run from
+/// bytecode, as an external `ArrayBuffer` of UTF-8 over the host's [`SourceText`].
+#[allow(unsafe_code)]
+unsafe extern "C" fn serialized_source_shim(
+    source_context: JsSourceContext,
+    value: *mut JsValueRef,
+    parse_attributes: *mut u32,
+) -> bool {
+    if source_context == 0 || value.is_null() || parse_attributes.is_null() {
+        return false;
+    }
+    // SAFETY: `source_context` is the address of the `SourceText` given to
+    // `SourceText::run_serialized`, alive until the runtime is disposed (so during any call).
+    let source = unsafe { &*(source_context as *const SourceText) };
+    let made = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| source.buffer()));
+    match made {
+        Ok(Ok(buffer)) => {
+            // SAFETY: checked non-null above; the engine passes valid out pointers.
+            unsafe {
+                *value = buffer.raw();
+                *parse_attributes = JS_PARSE_SCRIPT_ATTRIBUTE_NONE;
+            }
+            true
         }
+        // The engine treats `false` as out of memory and throws it into the script.
+        _ => false,
     }
 }
 
@@ -267,7 +339,6 @@ fn check_length(len: usize) -> Result<(), ChakraError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Library, Runtime};
 
     const ID: [u8; 32] = [7u8; 32];
 
@@ -308,97 +379,5 @@ mod tests {
         assert!(e.contains("only runs on the build that made it"), "{e}");
         assert!(identity_bytes(&"ab".repeat(32)).unwrap() == [0xab; 32]);
         assert!(identity_bytes("xyz").is_err());
-    }
-
-    // ---- What ChakraCore does with bad bytecode when nothing checks it first ----------
-    //
-    // Each case runs in a child process (this test binary re-run for one `#[ignore]`d
-    // test): the bytecode, without the envelope's checks, goes straight to JsRunSerialized.
-
-    const RAW_CASE_ENV: &str = "POLYSNAP_CHAKRA_TEST_RAW_CASE";
-
-    /// Several functions, so a damaged body is reached when they are called (ChakraCore
-    /// deserializes function bodies lazily, on first call).
-    const RAW_SOURCE: &str = r#"
-function a(x) { return x + 1; }
-function b(s) { return s.split('').reverse().join(''); }
-function c(n) { var t = 0; for (var i = 0; i < n; i++) { t += i * i; } return t; }
-var o = { p: [1, 2, 3], q: { r: 'deep' } };
-[a(41), b('bytecode'), c(10), JSON.stringify(o), a.toString()].join(' | ')
-"#;
-    const OTHER_SOURCE: &str = "var z = 1; z";
-
-    #[test]
-    #[ignore = "child process of chakra_does_not_validate_bytecode"]
-    fn raw_child() {
-        let case = std::env::var(RAW_CASE_ENV).expect("run by the parent test");
-        let lib = Library::open_default().unwrap();
-        let mut rt = Runtime::fresh(&lib, vec![]).unwrap();
-        let sealed = rt.serialize_script("raw.js", RAW_SOURCE).unwrap();
-        let good = sealed[HEADER_LEN..sealed.len() - TRAILER_LEN].to_vec();
-        let (kind, arg) = case.split_once(':').unwrap_or((case.as_str(), "0"));
-        let n: usize = arg.parse().unwrap();
-        let (source, bytes) = match kind {
-            "good" => (RAW_SOURCE, good),
-            "truncate" => (RAW_SOURCE, good[..n].to_vec()),
-            "flip" => {
-                let mut b = good;
-                b[n] ^= 0xff;
-                (RAW_SOURCE, b)
-            }
-            "random" => (RAW_SOURCE, (0..n).map(|i| (i as u32).wrapping_mul(2654435761).to_le_bytes()[3]).collect()),
-            "other-source" => (OTHER_SOURCE, good),
-            _ => panic!("unknown case {case}"),
-        };
-        println!("bytecode {} bytes", bytes.len());
-        let r = rt.run_serialized_unchecked_for_test(source, &bytes);
-        println!("OUTCOME {r:?}");
-    }
-
-    fn outcome(case: &str) -> String {
-        use std::os::unix::process::ExitStatusExt;
-        let exe = std::env::current_exe().unwrap();
-        // Through `sh` to turn core dumps off: most of these children die of SIGSEGV.
-        let out = std::process::Command::new("sh")
-            .args(["-c", "ulimit -c 0; exec \"$0\" \"$@\""])
-            .arg(exe)
-            .args(["bytecode::tests::raw_child", "--exact", "--ignored", "--nocapture", "--test-threads=1"])
-            .env(RAW_CASE_ENV, case)
-            .output()
-            .unwrap();
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        match out.status.signal() {
-            Some(sig) => format!("killed by signal {sig}"),
-            None => {
-                assert!(stdout.contains("1 passed"), "{case}: the child ran no test:\n{stdout}");
-                stdout.lines().find_map(|l| l.strip_prefix("OUTCOME ")).unwrap_or("no outcome").to_owned()
-            }
-        }
-    }
-
-    /// Evidence for the envelope: ChakraCore 1.11.24 checks only the bytecode's header.
-    #[test]
-    fn chakra_does_not_validate_bytecode() {
-        let good = outcome("good");
-        assert!(good.contains("42 | edocetyb | 285"), "{good}");
-        let cases = [
-            "random:4096",
-            "truncate:40",
-            "truncate:100",
-            "truncate:400",
-            "flip:100",
-            "flip:200",
-            "flip:300",
-            "flip:400",
-            "flip:500",
-            "other-source",
-        ];
-        let mut killed = 0;
-        for case in cases {
-            let o = outcome(case);
-            println!("{case:>14}: {o}");
-            killed += usize::from(o.starts_with("killed"));
-        }
-        assert!(killed > 0, "no bad bytecode crashed ChakraCore: it may validate bytecode now");
     }
 }

@@ -26,7 +26,8 @@ use std::collections::BTreeMap;
 use snapshot_core::{HostValue, OpaqueHandle, StableId, Wrapped};
 
 use crate::error::ChakraError;
-use crate::ffi::{JsValueType, Jsrt, Value};
+use crate::jsrt::Value;
+use crate::sys::{JsValueType, Jsrt};
 
 /// Deepest nesting converted structurally; deeper values become handles.
 const MAX_DEPTH: usize = 64;

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::ffi::JsErrorCode;
+use crate::sys::{JsErrorCode, LoadError};
 
 /// Everything that can go wrong in the ChakraCore backend.
 ///
@@ -152,5 +152,38 @@ impl ChakraError {
             ChakraError::Script { message, .. } => Some(message),
             _ => None,
         }
+    }
+}
+
+impl From<LoadError> for ChakraError {
+    fn from(e: LoadError) -> ChakraError {
+        match e {
+            LoadError::Open { path, source } => ChakraError::LibraryOpen { path, source },
+            LoadError::MissingSymbol { path, symbol, source } => ChakraError::MissingSymbol { path, symbol, source },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::sys::Jsrt;
+
+    #[test]
+    fn engine_errors_name_the_code() {
+        let e = ChakraError::Engine { call: "JsTTDStart", code: JsErrorCode(0x10003) };
+        assert_eq!(
+            e.to_string(),
+            "ChakraCore call JsTTDStart failed: expected JsNoError, got JsErrorNoCurrentContext \
+             (0x10003: the call needs a current script context and none is set)"
+        );
+    }
+
+    #[test]
+    fn missing_library_names_the_variable() {
+        let e = ChakraError::from(Jsrt::open(Path::new("/nonexistent/libChakraCore.so")).unwrap_err());
+        assert!(e.to_string().contains("POLYSNAP_CHAKRA_LIB"), "{e}");
     }
 }

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use sha2::{Digest, Sha256};
 
 use crate::error::ChakraError;
-use crate::ffi::Jsrt;
+use crate::sys::Jsrt;
 
 /// Environment variable that overrides the library path.
 pub const LIBRARY_ENV: &str = "POLYSNAP_CHAKRA_LIB";

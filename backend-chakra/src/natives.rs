@@ -45,6 +45,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashSet;
+use std::ffi::c_void;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -52,7 +53,8 @@ use snapshot_core::{HostCall, HostFunction, HostValue, StableId};
 
 use crate::convert::{self, Handles, WrapBridge};
 use crate::error::ChakraError;
-use crate::ffi::{JsValueType, Jsrt, Value};
+use crate::jsrt::Value;
+use crate::sys::{JsValueRef, JsValueType, Jsrt};
 
 /// Global holding the host's write-only binder into the private table.
 pub const BIND_GLOBAL: &str = "__polysnap_bind";
@@ -80,10 +82,45 @@ pub(crate) struct NativeSlot {
     handles: Rc<RefCell<Handles>>,
 }
 
-impl NativeSlot {
-    /// The function table (for the FFI shim's panic path).
-    pub(crate) fn jsrt(&self) -> &Jsrt {
-        &self.jsrt
+/// A native function named `name` that dispatches to `slot`.
+///
+/// `slot` must stay at its address until the runtime is disposed; the engine state
+/// (`engine.rs`) keeps every slot boxed and drops them after disposal.
+#[allow(unsafe_code)]
+fn create_function(jsrt: &Jsrt, name: &str, slot: &NativeSlot) -> Result<Value, ChakraError> {
+    let state = slot as *const NativeSlot as *mut c_void;
+    // SAFETY: `native_function_shim` has the header's `JsNativeFunction` signature, catches
+    // panics and reads `state` only as the `NativeSlot` it is, which outlives the runtime
+    // (see above).
+    unsafe { jsrt.create_native_function(name, native_function_shim, state) }
+}
+
+/// `JsNativeFunction` for every native the backend creates.
+#[allow(unsafe_code)]
+unsafe extern "C" fn native_function_shim(
+    _callee: JsValueRef,
+    _is_construct_call: bool,
+    arguments: *mut JsValueRef,
+    argument_count: u16,
+    callback_state: *mut c_void,
+) -> JsValueRef {
+    if callback_state.is_null() {
+        return std::ptr::null_mut();
+    }
+    // SAFETY: `callback_state` is the `NativeSlot` given to `create_function`, alive until
+    // the runtime is disposed (so during any call).
+    let slot = unsafe { &*(callback_state as *const NativeSlot) };
+    // SAFETY: the engine passes null or `argument_count` live values (this first), on its
+    // stack for the whole call.
+    let args = unsafe { Value::slice_from_raw(arguments, usize::from(argument_count)) };
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| dispatch(slot, args)));
+    match result {
+        Ok(Some(v)) => v.raw(),
+        Ok(None) => std::ptr::null_mut(),
+        Err(_) => {
+            slot.jsrt.throw_error("a polysnap native function panicked; see stderr");
+            std::ptr::null_mut()
+        }
     }
 }
 
@@ -91,7 +128,7 @@ impl NativeSlot {
 /// as a handle) and the arguments, calls the host function, converts the result. On
 /// failure throws an `Error` into the engine and returns `None`. Handles given out for the
 /// call are released when it returns.
-pub(crate) fn dispatch(slot: &NativeSlot, args: &[Value]) -> Option<Value> {
+fn dispatch(slot: &NativeSlot, args: &[Value]) -> Option<Value> {
     let jsrt = &*slot.jsrt;
     let Some(func) = &slot.func else {
         jsrt.throw_error(&format!(
@@ -302,7 +339,7 @@ pub(crate) fn install(
             func: Some(spec.func),
             handles: handles.clone(),
         });
-        let function = jsrt.create_function(&short, &slot)?;
+        let function = create_function(jsrt, &short, &slot)?;
         slots.borrow_mut().push(slot);
         let key_value = jsrt.string(&key)?;
         let name_value = jsrt.string(&spec.name)?;
@@ -323,7 +360,7 @@ pub(crate) fn install(
             func: None,
             handles: handles.clone(),
         });
-        let function = jsrt.create_function(&name, &slot)?;
+        let function = create_function(jsrt, &name, &slot)?;
         slots.borrow_mut().push(slot);
         let key_value = jsrt.string(&key)?;
         jsrt.call(bind, undefined, &[key_value, function])?;

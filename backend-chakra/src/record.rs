@@ -3,13 +3,15 @@
 
 use snapshot_core::HostValue;
 
+use crate::engine::Engine;
 use crate::error::ChakraError;
-use crate::ffi::{JsValueType, Value};
+use crate::integrity::ARRAY_INTEGRITY;
+use crate::jsrt::Value;
 use crate::library::Library;
 use crate::natives::NativeSpec;
 use crate::payload::TtdPayload;
-use crate::runtime::Core;
 use crate::streams::MemoryStore;
+use crate::sys::JsValueType;
 
 /// Removes the TTD-only globals (`emitTTDLog`, `telemetryLog`, `enabledDiagnosticsTrace`)
 /// so scripts see the same global object as in a plain runtime, and hands `emitTTDLog`
@@ -36,76 +38,6 @@ pub(crate) const STAND_INS: &str = r#"(function (g, define) {
     }
   } });
 })(this, Object.defineProperty)"#;
-
-/// TTD inflates an array (or an object with index keys) frozen or sealed by the engine's own
-/// `Object.freeze`/`Object.seal` with writable, configurable elements (still not
-/// extensible), while one whose attributes were set property by property comes back as it
-/// was. So while a setup is recorded, `Object.freeze` and `Object.seal` treat those by the
-/// specification's own steps (SetIntegrityLevel: prevent extensions, then one
-/// `defineProperty` per own key) and anything else natively. Returns the function that puts the engine's own functions back,
-/// which `capture` calls before the snapshot is taken.
-pub(crate) const ARRAY_INTEGRITY: &str = r#"(function (O, R) {
-  var nativeFreeze = O.freeze, nativeSeal = O.seal, isArray = Array.isArray;
-  var defineProperty = R.defineProperty, describe = R.getOwnPropertyDescriptor;
-  var ownKeys = R.ownKeys, preventExtensions = R.preventExtensions, apply = R.apply;
-  var hasOwn = O.prototype.hasOwnProperty, isView = ArrayBuffer.isView;
-  // Descriptors without a prototype: a setup that adds `get` or `value` to Object.prototype
-  // must not change what is defined.
-  function define(o, key, descriptor) {
-    if (!defineProperty(o, key, descriptor)) throw new TypeError('Cannot redefine property: ' + String(key));
-  }
-  function setIntegrityLevel(o, frozen) {
-    if (!preventExtensions(o)) throw new TypeError('Cannot prevent extensions of the array');
-    var keys = ownKeys(o);
-    for (var i = 0; i < keys.length; i++) {
-      if (!frozen) { define(o, keys[i], { __proto__: null, configurable: false }); continue; }
-      var d = describe(o, keys[i]);
-      if (d === undefined) continue;
-      var accessor = apply(hasOwn, d, ['get']) || apply(hasOwn, d, ['set']);
-      define(o, keys[i], accessor ? { __proto__: null, configurable: false }
-                                  : { __proto__: null, configurable: false, writable: false });
-    }
-    return o;
-  }
-  // Arrays, and ordinary objects with index keys (kept in the same element storage).
-  function affected(o) {
-    if (isArray(o)) return true;
-    if (typeof o !== 'object' || o === null || isView(o)) return false;
-    var keys = ownKeys(o);
-    for (var i = 0; i < keys.length; i++) {
-      if (typeof keys[i] === 'string' && String(keys[i] >>> 0) === keys[i] && keys[i] !== '4294967295') return true;
-    }
-    return false;
-  }
-  // Ordinary objects with index keys lose their elements' attributes in inflation even so
-  // (arrays keep them): they are remembered here, and the inflated runtime applies the same
-  // steps again (`__polysnap_integrity`, see `REAPPLY_INTEGRITY`).
-  var remembered = [];
-  function level(o, frozen) {
-    if (!isArray(o)) remembered[remembered.length] = [o, frozen];
-    return setIntegrityLevel(o, frozen);
-  }
-  defineProperty(this, '__polysnap_integrity', { __proto__: null, value: function () {
-    for (var i = 0; i < remembered.length; i++) setIntegrityLevel(remembered[i][0], remembered[i][1]);
-  } });
-  var freeze = { freeze(o) { return affected(o) ? level(o, true) : nativeFreeze(o); } }.freeze;
-  var seal = { seal(o) { return affected(o) ? level(o, false) : nativeSeal(o); } }.seal;
-  O.freeze = freeze;
-  O.seal = seal;
-  __polysnap_stand_ins.add(freeze);
-  __polysnap_stand_ins.add(seal);
-  // Puts the engine's functions back where ours still are (a setup that replaced them, or
-  // froze Object, keeps what it made; ours go on freezing arrays correctly there).
-  return function () {
-    if (O.freeze === freeze) defineProperty(O, 'freeze', { __proto__: null, value: nativeFreeze });
-    if (O.seal === seal) defineProperty(O, 'seal', { __proto__: null, value: nativeSeal });
-  };
-}).call(this, Object, Reflect)"#;
-
-/// Run in an inflated runtime: gives the objects frozen or sealed while recording (see
-/// [`ARRAY_INTEGRITY`]) their elements' attributes back.
-pub(crate) const REAPPLY_INTEGRITY: &str =
-    "typeof __polysnap_integrity === 'function' && (__polysnap_integrity(), true)";
 
 /// TTD cannot inflate the reaction jobs the engine's own `Promise.prototype.finally` leaves
 /// on a promise still pending at capture (the restore dies: "We probably forgot to update
@@ -162,7 +94,7 @@ pub(crate) const PROMISE_FINALLY: &str = r#"(function (P, R) {
 /// (which takes the snapshot) and `emitTTDLog(uri)`, which writes the log, the sources
 /// and the snapshot through the in-memory stream callbacks.
 pub struct Recorder {
-    core: Core,
+    engine: Engine,
     emit: Option<Value>,
     /// Puts the engine's own `Object.freeze`/`Object.seal` back (see [`ARRAY_INTEGRITY`]).
     restore_integrity: Option<Value>,
@@ -175,18 +107,18 @@ impl Recorder {
     /// Creates the record runtime and installs `natives` (as trampolines only).
     pub fn new(lib: &Library, natives: Vec<NativeSpec>) -> Result<Recorder, ChakraError> {
         let jsrt = lib.jsrt().clone();
-        let rt = jsrt.create_record_runtime()?;
+        let rt = jsrt.create_record_runtime(&crate::streams::CALLBACKS)?;
         let mut recorder = Recorder {
-            core: Core::new(jsrt.clone(), rt),
+            engine: Engine::new(jsrt.clone(), rt),
             emit: None,
             restore_integrity: None,
             restore_finally: None,
             captured: false,
         };
         let ctx = jsrt.ttd_create_context(rt)?;
-        recorder.core.set_context(ctx)?;
-        recorder.core.install_promise_callback()?;
-        let emit = recorder.core.run_raw("polysnap:ttd-globals.js", HIDE_TTD_GLOBALS)?;
+        recorder.engine.set_context(ctx)?;
+        recorder.engine.install_promise_callback()?;
+        let emit = recorder.engine.run_raw("polysnap:ttd-globals.js", HIDE_TTD_GLOBALS)?;
         if jsrt.value_type(emit)? != JsValueType::FUNCTION {
             return Err(ChakraError::Ttd {
                 step: "record",
@@ -197,42 +129,42 @@ impl Recorder {
         }
         jsrt.add_ref(emit)?;
         recorder.emit = Some(emit);
-        recorder.core.run_raw("polysnap:stand-ins.js", STAND_INS)?;
-        let restore_integrity = recorder.core.run_raw("polysnap:array-integrity.js", ARRAY_INTEGRITY)?;
+        recorder.engine.run_raw("polysnap:stand-ins.js", STAND_INS)?;
+        let restore_integrity = recorder.engine.run_raw("polysnap:array-integrity.js", ARRAY_INTEGRITY)?;
         jsrt.add_ref(restore_integrity)?;
         recorder.restore_integrity = Some(restore_integrity);
-        let restore_finally = recorder.core.run_raw("polysnap:promise-finally.js", PROMISE_FINALLY)?;
+        let restore_finally = recorder.engine.run_raw("polysnap:promise-finally.js", PROMISE_FINALLY)?;
         jsrt.add_ref(restore_finally)?;
         recorder.restore_finally = Some(restore_finally);
-        recorder.core.run_raw("polysnap:regexp-statics.js", crate::regexp_statics::INSTALL)?;
-        recorder.core.run_raw("polysnap:exact-numbers.js", crate::exact_numbers::INSTALL)?;
-        recorder.core.install_natives(natives)?;
+        recorder.engine.run_raw("polysnap:regexp-statics.js", crate::regexp_statics::INSTALL)?;
+        recorder.engine.run_raw("polysnap:exact-numbers.js", crate::exact_numbers::INSTALL)?;
+        recorder.engine.install_natives(natives)?;
         Ok(recorder)
     }
 
     /// Runs a setup script from source, drains promise jobs, returns the completion value.
     pub fn run_script(&mut self, name: &str, source: &str) -> Result<HostValue, ChakraError> {
-        self.core.run(name, source)
+        self.engine.run(name, source)
     }
 
     /// Evaluates `source` as a script named `polysnap:eval` (see [`Recorder::run_script`]).
     pub fn eval(&mut self, source: &str) -> Result<HostValue, ChakraError> {
-        self.core.run("polysnap:eval", source)
+        self.engine.run("polysnap:eval", source)
     }
 
     /// The engine's heap size in bytes.
     pub fn memory_usage(&self) -> Result<usize, ChakraError> {
-        self.core.memory_usage()
+        self.engine.memory_usage()
     }
 
     /// Drains promise jobs and puts the engine's own `Object.freeze`/`Object.seal` and
     /// `Promise.prototype.finally` back (see `ARRAY_INTEGRITY` and `PROMISE_FINALLY`): the
     /// heap is now as it will be captured.
     pub fn finish_setup(&mut self) -> Result<(), ChakraError> {
-        self.core.drain_jobs()?;
+        self.engine.drain_jobs()?;
         for restore in [self.restore_integrity, self.restore_finally].into_iter().flatten() {
-            let undefined = self.core.jsrt.undefined()?;
-            self.core.jsrt.call(restore, undefined, &[])?;
+            let undefined = self.engine.jsrt.undefined()?;
+            self.engine.jsrt.call(restore, undefined, &[])?;
         }
         Ok(())
     }
@@ -253,11 +185,11 @@ impl Recorder {
         }
         let emit = self.emit.ok_or_else(|| ChakraError::Usage("recorder has no emitTTDLog".into()))?;
         self.finish_setup()?;
-        let statics = match self.core.run("polysnap:regexp-statics", crate::regexp_statics::CAPTURE)? {
+        let statics = match self.engine.run("polysnap:regexp-statics", crate::regexp_statics::CAPTURE)? {
             HostValue::String(statics) => statics,
             _ => "null".to_owned(),
         };
-        match self.core.run("polysnap:exact-numbers", crate::exact_numbers::PREPARE)? {
+        match self.engine.run("polysnap:exact-numbers", crate::exact_numbers::PREPARE)? {
             HostValue::String(refused) if refused.is_empty() => {}
             HostValue::String(refused) => return Err(ChakraError::HugeNumbers { paths: refused }),
             other => {
@@ -267,14 +199,14 @@ impl Recorder {
                 })
             }
         }
-        let jsrt = &self.core.jsrt;
+        let jsrt = &self.engine.jsrt;
         let store = MemoryStore::new();
         // The snapshot must hold the wrap door open for the inflated heap's host; no
         // script runs between this and `JsTTDStart`.
-        self.core.reopen_wrap_door()?;
+        self.engine.reopen_wrap_door()?;
         if let Err(e) = jsrt.ttd_start() {
             // No snapshot was taken: scripts may run again, so the door must not stay open.
-            let _ = self.core.close_wrap_door();
+            let _ = self.engine.close_wrap_door();
             return Err(e);
         }
         self.captured = true;
@@ -282,9 +214,9 @@ impl Recorder {
         let uri = jsrt.string(store.uri_str())?;
         let written = jsrt.call(emit, undefined, &[uri]);
         // Closed again at once, whatever `emitTTDLog` did: scripts may still run here.
-        self.core.close_wrap_door()?;
+        self.engine.close_wrap_door()?;
         let written = written?;
-        self.core.run("polysnap:exact-numbers", crate::exact_numbers::PUT_BACK)?;
+        self.engine.run("polysnap:exact-numbers", crate::exact_numbers::PUT_BACK)?;
         let ok = jsrt.value_type(written)? == JsValueType::BOOLEAN && jsrt.to_bool(written)?;
         let mut files = store.take_files();
         files.push((crate::regexp_statics::FILE.to_owned(), statics.into_bytes().into()));
@@ -315,8 +247,8 @@ impl Drop for Recorder {
     fn drop(&mut self) {
         for held in [self.emit.take(), self.restore_integrity.take(), self.restore_finally.take()].into_iter().flatten()
         {
-            if self.core.enter().is_ok() {
-                let _ = self.core.jsrt.release(held);
+            if self.engine.enter().is_ok() {
+                let _ = self.engine.jsrt.release(held);
             }
         }
     }

@@ -5,13 +5,20 @@
 //! runtime registers a [`MemoryStore`] under a unique, process-local `uri`
 //! (`polysnap-mem://<pid>/<n>/`); the callbacks look the store up by `uri` and read or
 //! write whole files in memory. Nothing touches the file system.
+//!
+//! The engine reaches the stores through this module's four `ttd_*` callbacks
+//! ([`CALLBACKS`]); each converts the raw pointers it is given to safe types, forwards to
+//! safe code and lets no panic unwind into C++.
 
 use std::collections::{BTreeMap, HashMap};
-use std::ffi::{CStr, CString};
+use std::ffi::{c_char, CStr, CString};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use snapshot_core::SharedBytes;
+
+use crate::jsrt::TtdStreamCallbacks;
+use crate::sys::JsTTDStreamHandle;
 
 #[derive(Default)]
 struct Files {
@@ -182,6 +189,107 @@ impl Stream {
             lock(&self.files).files.insert(self.name, SharedBytes::from(buf));
         }
     }
+}
+
+/// The TTD stream callbacks of every record and replay runtime, backed by the
+/// [`MemoryStore`]s of this module.
+#[allow(unsafe_code)]
+// SAFETY: the four shims below implement the header's stream contract over this module's
+// streams: `ttd_open_shim` returns null or a `Box<Stream>` that the others use until
+// `ttd_close_shim` takes it back; each checks its pointers and catches panics.
+pub(crate) const CALLBACKS: TtdStreamCallbacks =
+    unsafe { TtdStreamCallbacks::new(ttd_open_shim, ttd_read_shim, ttd_write_shim, ttd_close_shim) };
+
+/// Builds a byte slice from a (pointer, length) pair the engine passed; empty when null.
+///
+/// # Safety
+/// `ptr` must be null or point to `len` readable bytes for the returned lifetime.
+#[allow(unsafe_code)]
+unsafe fn bytes_from<'a>(ptr: *const c_char, len: usize) -> &'a [u8] {
+    if ptr.is_null() || len == 0 {
+        &[]
+    } else {
+        // SAFETY: guaranteed by the caller.
+        unsafe { std::slice::from_raw_parts(ptr.cast::<u8>(), len) }
+    }
+}
+
+/// `TTDOpenResourceStreamCallback` backed by this module.
+#[allow(unsafe_code)]
+unsafe extern "C" fn ttd_open_shim(
+    uri_length: usize,
+    uri: *const c_char,
+    ascii_name_length: usize,
+    ascii_resource_name: *const c_char,
+    read: bool,
+    write: bool,
+) -> JsTTDStreamHandle {
+    // SAFETY: the engine passes (pointer, length) pairs that are valid during the call.
+    let (uri, name) = unsafe { (bytes_from(uri, uri_length), bytes_from(ascii_resource_name, ascii_name_length)) };
+    let opened = std::panic::catch_unwind(|| open(uri, name, read, write));
+    match opened {
+        Ok(Some(stream)) => Box::into_raw(stream).cast(),
+        _ => std::ptr::null_mut(),
+    }
+}
+
+/// `JsTTDReadBytesFromStreamCallback` backed by this module.
+#[allow(unsafe_code)]
+unsafe extern "C" fn ttd_read_shim(
+    handle: JsTTDStreamHandle,
+    buff: *mut u8,
+    size: usize,
+    read_count: *mut usize,
+) -> bool {
+    if handle.is_null() || read_count.is_null() {
+        return false;
+    }
+    let out: &mut [u8] = if buff.is_null() || size == 0 {
+        &mut []
+    } else {
+        // SAFETY: the engine passes a buffer of `size` writable bytes.
+        unsafe { std::slice::from_raw_parts_mut(buff, size) }
+    };
+    // SAFETY: `handle` is a `Box<Stream>` from `ttd_open_shim`, not yet closed; the engine
+    // uses a stream from one thread at a time.
+    let stream = unsafe { &mut *(handle as *mut Stream) };
+    let n = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| stream.read(out))).unwrap_or(0);
+    // SAFETY: checked non-null above; the engine passes a valid out pointer.
+    unsafe { *read_count = n };
+    n != 0
+}
+
+/// `JsTTDWriteBytesToStreamCallback` backed by this module.
+#[allow(unsafe_code)]
+unsafe extern "C" fn ttd_write_shim(
+    handle: JsTTDStreamHandle,
+    buff: *const u8,
+    size: usize,
+    written_count: *mut usize,
+) -> bool {
+    if handle.is_null() || written_count.is_null() {
+        return false;
+    }
+    // SAFETY: the engine passes `size` readable bytes.
+    let data = unsafe { bytes_from(buff.cast(), size) };
+    // SAFETY: as in `ttd_read_shim`.
+    let stream = unsafe { &mut *(handle as *mut Stream) };
+    let ok = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| stream.write(data))).unwrap_or(false);
+    // SAFETY: checked non-null above.
+    unsafe { *written_count = if ok { size } else { 0 } };
+    ok
+}
+
+/// `JsTTDFlushAndCloseStreamCallback` backed by this module.
+#[allow(unsafe_code)]
+unsafe extern "C" fn ttd_close_shim(handle: JsTTDStreamHandle, _read: bool, _write: bool) {
+    if handle.is_null() {
+        return;
+    }
+    // SAFETY: `handle` came from `Box::into_raw` in `ttd_open_shim` and the engine closes
+    // each stream once, so ownership returns here exactly once.
+    let stream = unsafe { Box::from_raw(handle as *mut Stream) };
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| stream.close()));
 }
 
 #[cfg(test)]

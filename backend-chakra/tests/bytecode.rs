@@ -5,7 +5,7 @@
 //! library, random) are refused in child processes that must not die of a signal; errors
 //! thrown by scripts run from bytecode keep their message. What ChakraCore itself does with
 //! bad bytecode (without the envelope) is shown by the `raw_*` tests inside the crate
-//! (`src/bytecode.rs`).
+//! (`src/runtime.rs`).
 
 mod common;
 
