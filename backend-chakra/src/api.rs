@@ -98,10 +98,6 @@ impl Api for Chakra {
         Ok(EngineBuild { kind: EngineKind::ChakraCore, version: CHAKRA_VERSION.into(), identity: library.identity()? })
     }
 
-    fn capabilities() -> Capabilities {
-        Capabilities::OBJECT_WRAP | Capabilities::CONCURRENT_RUNTIMES | Capabilities::CODE_CACHE
-    }
-
     fn gaps() -> &'static [CapabilityGap] {
         GAPS
     }

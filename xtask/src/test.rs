@@ -6,9 +6,9 @@ use anyhow::Result;
 
 use crate::{cmd, setup, workloads};
 
-/// Sets up the engines, then runs the whole suite, clippy, the docs, the benchmarks' smoke
-/// run, the fuzz targets, the differential battery and the npm corpus; stops at the first
-/// failure.
+/// Sets up the engines, then runs the whole suite, the import-cycle check, clippy, the docs,
+/// the benchmarks' smoke run, the fuzz targets, the differential battery and the npm corpus;
+/// stops at the first failure.
 pub fn run(workspace: &Path) -> Result<()> {
     let engines = setup::run(workspace)?;
     let typescript = workloads::typescript(workspace)?;
@@ -23,6 +23,8 @@ pub fn run(workspace: &Path) -> Result<()> {
         &["test", "--release", "-p", "snapshot-core", "--test", "stable_id"],
         none,
     )?;
+    // No module of any crate imports another that imports it back.
+    crate::cycles::run(workspace)?;
     cmd::cargo("clippy", workspace, &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"], none)?;
     // Each backend alone, and none (the library and the CLI only: every test and example
     // needs an engine): what a runtime author picking one engine builds.
