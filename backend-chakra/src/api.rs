@@ -3,8 +3,8 @@
 
 use snapshot_core::PayloadEncoding;
 use snapshot_core::{
-    Api, Capabilities, CapabilityGap, CaptureOptions, Captured, EngineBuild, EngineKind, Fidelity, HostValue,
-    JsException, Loss, Native, ScriptError, ScriptHost, SharedBytes,
+    script_error, Api, Capabilities, CapabilityGap, CaptureOptions, Captured, EngineBuild, EngineKind, Fidelity,
+    HostValue, Loss, Native, ScriptError, ScriptHost, SharedBytes,
 };
 
 use crate::{ChakraError, Library, NativeSpec, Recorder, Runtime, TtdPayload};
@@ -212,24 +212,6 @@ const FIDELITY: Fidelity = Fidelity {
     )),
 };
 
-fn specs(natives: &[&Native]) -> Result<Vec<NativeSpec>, ChakraError> {
-    NativeSpec::functions(natives).map_err(|n| {
-        ChakraError::Usage(format!(
-            "backend-chakra installs natives of kind `function` only; `{}` is a {}",
-            n.name, n.kind
-        ))
-    })
-}
-
-/// A script's uncaught exception becomes the engine-neutral [`JsException`]; every other
-/// error stays a [`ChakraError`].
-fn script_error(e: ChakraError) -> ScriptError {
-    match e {
-        ChakraError::Script { message, stack, .. } => Box::new(JsException { message, stack }),
-        other => Box::new(other),
-    }
-}
-
 impl ScriptHost for Recorder {
     fn engine(&self) -> EngineKind {
         EngineKind::ChakraCore
@@ -244,7 +226,7 @@ impl snapshot_core::Builder for Recorder {
     type A = Chakra;
 
     fn new(natives: &[&Native]) -> Result<Self, ChakraError> {
-        Recorder::new(&Library::open_default()?, specs(natives)?)
+        Recorder::new(&Library::open_default()?, NativeSpec::functions(natives)?)
     }
 
     fn finish_setup(&mut self) -> Result<(), ScriptError> {
@@ -304,12 +286,12 @@ impl snapshot_core::Runtime for Runtime {
     type A = Chakra;
 
     fn fresh(natives: &[&Native]) -> Result<Self, ChakraError> {
-        Runtime::fresh(&Library::open_default()?, specs(natives)?)
+        Runtime::fresh(&Library::open_default()?, NativeSpec::functions(natives)?)
     }
 
     fn restore(payload: SharedBytes, natives: &[&Native]) -> Result<Self, ChakraError> {
         let payload = TtdPayload::decode_reseeded(payload.as_slice())?;
-        Runtime::inflate(&Library::open_default()?, &payload, specs(natives)?)
+        Runtime::inflate(&Library::open_default()?, &payload, NativeSpec::functions(natives)?)
     }
 
     /// Serializes the script to bytecode (`JsSerialize`, which parses every function in

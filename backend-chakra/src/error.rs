@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+use snapshot_core::{BackendError, JsException, NotAFunction};
+
 use crate::sys::{JsErrorCode, LoadError};
 
 /// Everything that can go wrong in the ChakraCore backend.
@@ -123,6 +125,10 @@ pub enum ChakraError {
     #[error("{0}")]
     Usage(String),
 
+    /// A native that is not a function was handed to the backend.
+    #[error("backend-chakra installs {0}")]
+    NotAFunction(#[from] NotAFunction),
+
     /// The heap holds numbers of magnitude ≥ 1e30 that polysnap cannot set aside while TTD
     /// writes the snapshot (its text format fails on them and ends the process).
     #[error(
@@ -160,6 +166,15 @@ impl From<LoadError> for ChakraError {
         match e {
             LoadError::Open { path, source } => ChakraError::LibraryOpen { path, source },
             LoadError::MissingSymbol { path, symbol, source } => ChakraError::MissingSymbol { path, symbol, source },
+        }
+    }
+}
+
+impl BackendError for ChakraError {
+    fn into_exception(self) -> Result<JsException, ChakraError> {
+        match self {
+            ChakraError::Script { message, stack, .. } => Ok(JsException { message, stack }),
+            other => Err(other),
         }
     }
 }

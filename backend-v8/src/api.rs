@@ -3,8 +3,8 @@
 
 use snapshot_core::PayloadEncoding;
 use snapshot_core::{
-    Api, Capabilities, CapabilityGap, CaptureOptions, Captured, EngineBuild, EngineKind, Fidelity, HostValue,
-    JsException, Native, ScriptError, ScriptHost, SharedBytes,
+    script_error, Api, Capabilities, CapabilityGap, CaptureOptions, Captured, EngineBuild, EngineKind, Fidelity,
+    HostValue, Native, ScriptError, ScriptHost, SharedBytes,
 };
 
 use crate::{build_identity, v8_version, CodeHandling, NativeSpec, Runtime, SnapshotBuilder, V8Error};
@@ -109,24 +109,6 @@ const FIDELITY: Fidelity = Fidelity {
          callback), or call the method through the object",
     ),
 };
-
-fn specs(natives: &[&Native]) -> Result<Vec<NativeSpec>, V8Error> {
-    NativeSpec::functions(natives).map_err(|n| V8Error::InvalidInput {
-        expected:
-            "natives of kind `function` with a host function (backend-v8 supports no accessors or data natives yet)"
-                .into(),
-        found: format!("`{}` of kind `{}`", n.name, n.kind),
-    })
-}
-
-/// A script's uncaught exception becomes the engine-neutral [`JsException`] (so hosts can
-/// tell it from an engine failure); every other error stays a [`V8Error`].
-fn script_error(e: V8Error) -> ScriptError {
-    match e {
-        V8Error::Js { message, stack, .. } => Box::new(JsException { message, stack }),
-        other => Box::new(other),
-    }
-}
 
 impl ScriptHost for SnapshotBuilder {
     fn engine(&self) -> EngineKind {
@@ -286,7 +268,7 @@ impl snapshot_core::Builder for SnapshotBuilder {
     type A = V8;
 
     fn new(natives: &[&Native]) -> Result<Self, V8Error> {
-        let mut builder = SnapshotBuilder::new(specs(natives)?)?;
+        let mut builder = SnapshotBuilder::new(NativeSpec::functions(natives)?)?;
         builder.run_script("polysnap:v8-error-limit.js", ERROR_LIMIT_INSTALL)?;
         builder.run_script("polysnap:v8-stand-ins.js", STAND_INS_INSTALL)?;
         Ok(builder)
@@ -333,7 +315,7 @@ impl snapshot_core::Runtime for Runtime {
     type A = V8;
 
     fn fresh(natives: &[&Native]) -> Result<Self, V8Error> {
-        Runtime::fresh(specs(natives)?)
+        Runtime::fresh(NativeSpec::functions(natives)?)
     }
 
     fn run_script_producing_cache(&mut self, name: &str, source: &str) -> Result<(HostValue, Vec<u8>), ScriptError> {
@@ -355,7 +337,7 @@ impl snapshot_core::Runtime for Runtime {
         // container whose checksums were recomputed over damaged bytes would otherwise reach
         // V8, whose own checksum is off and whose deserializer would crash on them
         // (tests/refusals.rs).
-        let mut runtime = Runtime::from_blob(payload, specs(natives)?)?;
+        let mut runtime = Runtime::from_blob(payload, NativeSpec::functions(natives)?)?;
         runtime.run_script("polysnap:v8-error-limit", ERROR_LIMIT_PUT)?;
         Ok(runtime)
     }

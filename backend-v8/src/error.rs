@@ -1,6 +1,6 @@
 //! The error type of backend-v8.
 
-use snapshot_core::StableId;
+use snapshot_core::{BackendError, JsException, NotAFunction, StableId};
 
 /// Everything that can go wrong in backend-v8. Each message says what was expected, what
 /// was found and what to do.
@@ -105,6 +105,18 @@ pub enum V8Error {
     /// The shim or V8 failed in a way that is not a JavaScript exception.
     #[error("V8 shim failure: {0}")]
     Internal(String),
+    /// A native that is not a function was handed to the backend.
+    #[error("backend-v8 installs {0}")]
+    NotAFunction(#[from] NotAFunction),
+}
+
+impl BackendError for V8Error {
+    fn into_exception(self) -> Result<JsException, V8Error> {
+        match self {
+            V8Error::Js { message, stack, .. } => Ok(JsException { message, stack }),
+            other => Err(other),
+        }
+    }
 }
 
 fn list_contexts(names: &[String]) -> String {

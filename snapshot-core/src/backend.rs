@@ -10,7 +10,7 @@ use bitflags::bitflags;
 
 use crate::engine::{EngineBuild, EngineKind, PayloadEncoding};
 use crate::registry::Native;
-use crate::value::HostValue;
+use crate::value::{HostValue, JsException};
 
 bitflags! {
     /// What a backend can bring back from a snapshot.
@@ -171,7 +171,7 @@ pub trait Api: Sized + 'static {
     /// A live runtime, fresh or restored.
     type Runtime: Runtime<A = Self>;
     /// The backend's error type.
-    type Error: std::error::Error + Send + Sync + 'static;
+    type Error: BackendError;
 
     /// The exact engine build this program would load (checked against snapshots).
     fn engine_build() -> Result<EngineBuild, Self::Error>;
@@ -374,6 +374,22 @@ pub trait Runtime: ScriptHost + Sized + 'static {
 
 /// An error from a script host, whatever the engine.
 pub type ScriptError = Box<dyn std::error::Error + Send + Sync>;
+
+/// A backend's error type: it can tell a script's uncaught exception from its own failures.
+pub trait BackendError: std::error::Error + Send + Sync + Sized + 'static {
+    /// The engine-neutral exception when this error is a script's uncaught one; the error
+    /// itself otherwise.
+    fn into_exception(self) -> Result<JsException, Self>;
+}
+
+/// `error` as a [`ScriptError`]: a script's uncaught exception becomes the engine-neutral
+/// [`JsException`] (so hosts can tell it from an engine failure), any other error stays itself.
+pub fn script_error<E: BackendError>(error: E) -> ScriptError {
+    match error.into_exception() {
+        Ok(exception) => Box::new(exception),
+        Err(other) => Box::new(other),
+    }
+}
 
 /// The engine-neutral face of a runtime (making or restored) that host code such as
 /// rehydrators and the snapshot JS API acts on: run a script, get a value back.

@@ -26,16 +26,16 @@ pub mod scan;
 pub mod value;
 
 pub use backend::{
-    Api, Builder, Capabilities, CapabilityGap, CaptureOptions, Captured, DynScriptHost, Fidelity, Loss, Runtime,
-    ScriptError, ScriptHost, SharedBytes,
+    script_error, Api, BackendError, Builder, Capabilities, CapabilityGap, CaptureOptions, Captured, DynScriptHost,
+    Fidelity, Loss, Runtime, ScriptError, ScriptHost, SharedBytes,
 };
 pub use engine::{EngineBuild, EngineKind, PayloadEncoding, Target};
 pub use format::{FormatError, Header, Snapshot};
 pub use id::{hash_name, StableId};
 pub use identity::{IdentityEntry, IdentityError, IdentityTable};
 pub use registry::{
-    reconcile, Extension, ExtraPolicy, Native, NativeKind, NativeSpec, ReconcileError, RefEntry, RefTable, Registry,
-    RegistryError,
+    reconcile, Extension, ExtraPolicy, Native, NativeKind, NativeSpec, NotAFunction, ReconcileError, RefEntry,
+    RefTable, Registry, RegistryError,
 };
 pub use rehydrate::{RehydrateError, Rehydrator, RehydratorRecord, Rehydrators};
 pub use value::{FromHostValue, HostCall, HostError, HostFunction, HostValue, JsException, OpaqueHandle, Wrapped};

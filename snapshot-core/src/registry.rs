@@ -85,15 +85,16 @@ impl NativeSpec {
     }
 
     /// The specs of `natives`, in order, when every one is a function with a host function;
-    /// otherwise the first that is not (no backend installs accessors or data as functions).
-    pub fn functions<'a>(natives: &[&'a Native]) -> Result<Vec<NativeSpec>, &'a Native> {
+    /// otherwise an error naming the first that is not (no backend installs accessors or
+    /// data as natives).
+    pub fn functions(natives: &[&Native]) -> Result<Vec<NativeSpec>, NotAFunction> {
         natives
             .iter()
             .map(|n| match (n.kind, &n.func) {
                 (NativeKind::Function, Some(func)) => {
                     Ok(NativeSpec { id: n.id, name: n.name.to_owned(), func: func.clone() })
                 }
-                _ => Err(*n),
+                _ => Err(NotAFunction { name: n.name.to_owned(), kind: n.kind }),
             })
             .collect()
     }
@@ -414,3 +415,14 @@ impl fmt::Display for ReconcileError {
 }
 
 impl std::error::Error for ReconcileError {}
+
+/// A native handed to a backend that is not a function with a host function (a table entry
+/// of another kind, or a function without its host function): no backend installs one.
+#[derive(Clone, Debug, thiserror::Error, PartialEq, Eq)]
+#[error("natives of kind `function` with a host function only: `{name}` is a {kind}{}", if *.kind == NativeKind::Function { " without its host function" } else { "" })]
+pub struct NotAFunction {
+    /// The native's name.
+    pub name: String,
+    /// Its kind.
+    pub kind: NativeKind,
+}
