@@ -29,26 +29,7 @@ pub(crate) fn make<A: Api>(
     options: &MakeOptions,
 ) -> Result<Made, Error> {
     refuse_with_blocks::<A>(scripts)?;
-    let engine_error = |e| Error::engine(A::KIND, e);
-    let natives: Vec<&Native> = registry.natives().iter().collect();
-    let mut builder = A::Builder::new(&natives).map_err(engine_error)?;
-    jsapi::install(&mut builder, registry)?;
-    for script in scripts {
-        options.step(&format!("running {}", script.name));
-        builder.run_script(&script.name, &script.source).map_err(|source| Error::Engine { engine: A::KIND, source })?;
-    }
-    let mut contexts: Vec<(String, Vec<(String, String)>)> = options
-        .contexts
-        .iter()
-        .map(|(name, scripts)| (name.clone(), scripts.iter().map(|s| (s.name.clone(), s.source.clone())).collect()))
-        .collect();
-    for (name, source) in jsapi::pending_contexts(&mut builder)? {
-        contexts.push((name.clone(), vec![(format!("polysnap:context {name}"), source)]));
-    }
-    for (name, scripts) in &contexts {
-        options.step(&format!("setting up context {name}"));
-        builder.add_context(name, scripts).map_err(|source| Error::Engine { engine: A::KIND, source })?;
-    }
+    let mut builder = set_up::<A>(registry, scripts, options)?;
     options.step("running the serialize callbacks and rehydrators");
     jsapi::before_capture(&mut builder)?;
     let identities = jsapi::identities(&mut builder)?;
@@ -67,7 +48,7 @@ pub(crate) fn make<A: Api>(
     } else {
         "capturing the heap"
     });
-    let captured = builder.capture(&capture).map_err(engine_error)?;
+    let captured = builder.capture(&capture).map_err(|e| Error::engine(A::KIND, e))?;
     for note in captured.notes.iter().cloned().chain(tagged_template_note::<A>(scripts)) {
         options.note(&format!("{}: {note}", A::KIND));
     }
@@ -81,6 +62,32 @@ pub(crate) fn make<A: Api>(
         records,
         before,
     })
+}
+
+/// A builder with the natives and the `snapshot` API, the setup scripts run in it, and its
+/// named contexts set up (those of the options, then those the setup asked for).
+fn set_up<A: Api>(registry: &Registry, scripts: &[Script], options: &MakeOptions) -> Result<A::Builder, Error> {
+    let script_error = |source| Error::Engine { engine: A::KIND, source };
+    let natives: Vec<&Native> = registry.natives().iter().collect();
+    let mut builder = A::Builder::new(&natives).map_err(|e| Error::engine(A::KIND, e))?;
+    jsapi::install(&mut builder, registry)?;
+    for script in scripts {
+        options.step(&format!("running {}", script.name));
+        builder.run_script(&script.name, &script.source).map_err(script_error)?;
+    }
+    let mut contexts: Vec<(String, Vec<(String, String)>)> = options
+        .contexts
+        .iter()
+        .map(|(name, scripts)| (name.clone(), scripts.iter().map(|s| (s.name.clone(), s.source.clone())).collect()))
+        .collect();
+    for (name, source) in jsapi::pending_contexts(&mut builder)? {
+        contexts.push((name.clone(), vec![(format!("polysnap:context {name}"), source)]));
+    }
+    for (name, scripts) in &contexts {
+        options.step(&format!("setting up context {name}"));
+        builder.add_context(name, scripts).map_err(script_error)?;
+    }
+    Ok(builder)
 }
 
 /// Proves `snapshot` gives back `before` when restored: here, or where
