@@ -81,6 +81,11 @@ const GAPS: &[CapabilityGap] = &[
         symptom: "capability INTEGRITY_LEVELS is absent",
     },
     CapabilityGap {
+        capability: Capabilities::ES_MODULES.union(Capabilities::MODULE_NAMESPACES),
+        reason: "ChakraCore 1.11's time travel neither records module calls (JsInitializeModuleRecord, JsParseModuleSource and JsModuleEvaluation bypass the TTD recorder) nor has a snapshot record for a module or its namespace, and a captured function defined in a module ends the process (TTD assert); 1.11 also lacks import.meta and top-level await",
+        symptom: "capability ES_MODULES is absent",
+    },
+    CapabilityGap {
         capability: Capabilities::ZERO_COPY_PAYLOAD,
         reason: "TTD files are compressed and read through stream callbacks, so they are copied",
         symptom: "capability ZERO_COPY_PAYLOAD is absent",

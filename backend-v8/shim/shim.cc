@@ -159,6 +159,16 @@ struct NamedContext {
 // Which context scripts run in: the default one or a named one (index into `named`).
 constexpr int64_t kDefaultContext = -1;
 
+// An ES module of the default context (see "ES modules"): builders compile and link them,
+// runtimes take them back from the snapshot's data. Its id is its index in PsState::modules.
+struct ModuleEntry {
+  v8::Global<v8::Module> module;
+  std::vector<uint32_t> links;  // builders: the module id of each of its requests, in order
+};
+
+// The isolate data slot that holds the isolate's PsState (for V8's module callbacks).
+constexpr uint32_t kStateSlot = 0;
+
 struct PsState {
   v8::SnapshotCreator* creator = nullptr;  // set for builders
   v8::Isolate* isolate = nullptr;
@@ -191,6 +201,8 @@ struct PsState {
   // others live until ReleaseHandles, ResetContexts or Dispose.
   std::map<uint64_t, v8::Global<v8::Value>> handles;
   uint64_t next_handle = 1;
+  // ES modules of the default context, by id.
+  std::vector<ModuleEntry> modules;
 
   uint64_t KeepHandle(v8::Local<v8::Value> v) {
     uint64_t id = next_handle++;
@@ -203,6 +215,7 @@ struct PsState {
   void ResetContexts() {
     handles.clear();
     kept_scripts.clear();
+    modules.clear();
     guards.Reset();
     for (auto& n : named) n.Reset();
     named.clear();
@@ -1198,6 +1211,83 @@ uint64_t Checksum(const uint8_t* p, size_t n) {
 
 }  // namespace
 
+
+// ---- ES modules ---------------------------------------------------------------------------
+//
+// The host resolves a module graph; the shim only compiles, links and evaluates what it is
+// given. Builders: CompileModule (one module, its import specifiers back), LinkModule (the
+// module id each request resolved to, in request order), EvaluateModule (instantiate, with
+// ResolveLinked answering V8 from those links, then evaluate and drain the microtasks so a
+// top-level await settles). CreateBlob adds every module to the default context's snapshot
+// data in id order (AddData); runtimes take them back in the same order (LoadModules) and
+// give out a module's namespace (ModuleNamespace). No namespace is made before capture.
+
+// The position of `specifier` among `referrer`'s requests, or -1.
+int RequestIndex(v8::Local<v8::Context> ctx, v8::Local<v8::Module> referrer, v8::Local<v8::String> specifier) {
+  v8::Local<v8::FixedArray> requests = referrer->GetModuleRequests();
+  for (int i = 0; i < requests->Length(); i++) {
+    v8::Local<v8::ModuleRequest> request = requests->Get(ctx, i).As<v8::ModuleRequest>();
+    if (request->GetSpecifier()->StrictEquals(specifier)) return i;
+  }
+  return -1;
+}
+
+// V8's ResolveModuleCallback for builders: the module the host linked to this request.
+v8::MaybeLocal<v8::Module> ResolveLinked(v8::Local<v8::Context> ctx, v8::Local<v8::String> specifier,
+                                         v8::Local<v8::FixedArray> /*import_assertions*/,
+                                         v8::Local<v8::Module> referrer) {
+  v8::Isolate* isolate = ctx->GetIsolate();
+  auto* st = static_cast<PsState*>(isolate->GetData(kStateSlot));
+  if (st != nullptr) {
+    for (const ModuleEntry& entry : st->modules) {
+      if (entry.module != referrer) continue;
+      int i = RequestIndex(ctx, referrer, specifier);
+      if (i >= 0 && static_cast<size_t>(i) < entry.links.size() && entry.links[i] < st->modules.size()) {
+        return st->modules[entry.links[i]].module.Get(isolate);
+      }
+      break;
+    }
+  }
+  ThrowError(isolate, "polysnap: no module was linked for import '" + ToUtf8(isolate, specifier) + "'", false);
+  return v8::MaybeLocal<v8::Module>();
+}
+
+// Enters `st`'s default context for a module call; false (an internal error in `out`) when
+// `id` names no module.
+bool ModuleInRange(PsState* st, uint32_t id, PsBuf* out) {
+  if (id < st->modules.size()) return true;
+  SetInternal(out, "no module with id " + std::to_string(id) + " (the isolate has " +
+                       std::to_string(st->modules.size()) + ")");
+  return false;
+}
+
+// Settles `result` (what Module::Evaluate returned) by running the microtasks; false with
+// an exception thrown when the module's evaluation failed or its top-level await is still
+// waiting (for a timer or I/O, which do not run while a snapshot is made).
+bool SettleEvaluation(v8::Isolate* isolate, v8::Local<v8::Module> module, v8::Local<v8::Value> result) {
+  isolate->PerformMicrotaskCheckpoint();
+  if (result->IsPromise()) {
+    v8::Local<v8::Promise> promise = result.As<v8::Promise>();
+    if (promise->State() == v8::Promise::kRejected) {
+      isolate->ThrowException(promise->Result());
+      return false;
+    }
+    if (promise->State() == v8::Promise::kPending) {
+      ThrowError(isolate,
+                 "the module's top-level await is still pending after every queued job ran: it waits for "
+                 "something that does not happen while a snapshot is made (a timer, I/O); await only promises "
+                 "that settle from the setup itself",
+                 false);
+      return false;
+    }
+  }
+  if (module->GetStatus() == v8::Module::kErrored) {
+    isolate->ThrowException(module->GetException());
+    return false;
+  }
+  return true;
+}
+
 extern "C" {
 
 // ---- buffers --------------------------------------------------------------------------
@@ -1344,6 +1434,87 @@ int polysnap__Builder__RunScript(PsState* st, int64_t context, const char* name,
   PS_GUARD_END(out)
 }
 
+// Compiles `source` as an ES module of the default context named by `url` and returns its
+// id; `out` gets its import specifiers in request order (u32 count, then str each).
+int polysnap__Builder__CompileModule(PsState* st, const char* url, size_t url_len, const char* src,
+                                     size_t src_len, uint32_t* id, PsBuf* out) {
+  PS_GUARD_BEGIN
+  if (st->built) {
+    SetInternal(out, "the snapshot creator has already made its blob");
+    return kInternalError;
+  }
+  v8::Isolate* isolate = st->isolate;
+  v8::Isolate::Scope iscope(isolate);
+  v8::HandleScope hs(isolate);
+  v8::Local<v8::Context> ctx = st->context.Get(isolate);
+  v8::Context::Scope cscope(ctx);
+  v8::TryCatch tc(isolate);
+  tc.SetVerbose(false);
+  v8::Local<v8::String> url_str, src_str;
+  if (!MakeString(isolate, url, url_len, &url_str) || !MakeString(isolate, src, src_len, &src_str)) {
+    SetInternal(out, "module source or URL longer than V8's maximum string length");
+    return kInternalError;
+  }
+  v8::ScriptOrigin origin(isolate, url_str, 0, 0, false, -1, v8::Local<v8::Value>(), false, false, true);
+  v8::ScriptCompiler::Source source(src_str, origin);
+  v8::Local<v8::Module> module;
+  if (!v8::ScriptCompiler::CompileModule(isolate, &source).ToLocal(&module)) {
+    EncodeJsError(isolate, ctx, tc, out->bytes);
+    return kJsError;
+  }
+  *id = static_cast<uint32_t>(st->modules.size());
+  st->modules.push_back(ModuleEntry{v8::Global<v8::Module>(isolate, module), {}});
+  out->bytes.clear();
+  v8::Local<v8::FixedArray> requests = module->GetModuleRequests();
+  PutU32(out->bytes, static_cast<uint32_t>(requests->Length()));
+  for (int i = 0; i < requests->Length(); i++) {
+    PutStr(out->bytes, ToUtf8(isolate, requests->Get(ctx, i).As<v8::ModuleRequest>()->GetSpecifier()));
+  }
+  return kOk;
+  PS_GUARD_END(out)
+}
+
+// Links module `id`'s requests, in request order, to the modules `targets` names.
+int polysnap__Builder__LinkModule(PsState* st, uint32_t id, const uint32_t* targets, size_t count, PsBuf* out) {
+  PS_GUARD_BEGIN
+  if (!ModuleInRange(st, id, out)) return kInternalError;
+  for (size_t i = 0; i < count; i++) {
+    if (!ModuleInRange(st, targets[i], out)) return kInternalError;
+  }
+  st->modules[id].links.assign(targets, targets + count);
+  return kOk;
+  PS_GUARD_END(out)
+}
+
+// Instantiates module `id` (its graph linked by LinkModule) and evaluates it, draining the
+// microtasks so that a top-level await settles before the next step.
+int polysnap__Builder__EvaluateModule(PsState* st, uint32_t id, PsBuf* out) {
+  PS_GUARD_BEGIN
+  if (!ModuleInRange(st, id, out)) return kInternalError;
+  v8::Isolate* isolate = st->isolate;
+  v8::Isolate::Scope iscope(isolate);
+  v8::HandleScope hs(isolate);
+  v8::Local<v8::Context> ctx = st->context.Get(isolate);
+  v8::Context::Scope cscope(ctx);
+  v8::TryCatch tc(isolate);
+  tc.SetVerbose(false);
+  isolate->SetData(kStateSlot, st);
+  v8::Local<v8::Module> module = st->modules[id].module.Get(isolate);
+  v8::Local<v8::Value> result;
+  bool ok = true;
+  if (module->GetStatus() == v8::Module::kUninstantiated) {
+    ok = module->InstantiateModule(ctx, ResolveLinked).FromMaybe(false);
+  }
+  ok = ok && module->Evaluate(ctx).ToLocal(&result) && SettleEvaluation(isolate, module, result);
+  if (!ok) {
+    EncodeJsError(isolate, ctx, tc, out->bytes);
+    return kJsError;
+  }
+  out->bytes.clear();
+  return kOk;
+  PS_GUARD_END(out)
+}
+
 // Creates a named context like the default one (setup guards, natives on
 // __polysnap_natives) and returns its index, which is its AddContext index at CreateBlob.
 int polysnap__Builder__NewContext(PsState* st, uint32_t* index, PsBuf* out) {
@@ -1484,6 +1655,19 @@ int polysnap__Builder__CreateBlob(PsState* st, int keep_code, const uint8_t** da
         // still better than a blob whose indices disagree with the envelope.
         out->bytes = "V8 gave named context " + std::to_string(i) + " the index " +
                      std::to_string(index);
+        st->ResetContexts();
+        st->built = true;
+        v8::StartupData blob =
+            st->creator->CreateBlob(v8::SnapshotCreator::FunctionCodeHandling::kClear);
+        delete[] blob.data;
+        return kInternalError;
+      }
+    }
+    // The modules, in id order, as the default context's data (LoadModules reads them back).
+    for (size_t i = 0; i < st->modules.size(); i++) {
+      size_t index = st->creator->AddData(st->context.Get(isolate), st->modules[i].module.Get(isolate));
+      if (index != i) {
+        out->bytes = "V8 gave module " + std::to_string(i) + " the data index " + std::to_string(index);
         st->ResetContexts();
         st->built = true;
         v8::StartupData blob =
@@ -1736,6 +1920,56 @@ int polysnap__Runtime__CreateCodeCache(PsState* st, uint64_t id, PsBuf* cache, P
 
 // Releases kept script `id` (nothing when this state does not keep it).
 // How many opaque handles the state keeps for the host.
+// Takes the snapshot's `count` modules back from the default context's data, in id order
+// (once per runtime, before any other use of them).
+int polysnap__Runtime__LoadModules(PsState* st, uint32_t count, PsBuf* out) {
+  PS_GUARD_BEGIN
+  v8::Isolate* isolate = st->isolate;
+  v8::Isolate::Scope iscope(isolate);
+  v8::HandleScope hs(isolate);
+  v8::Local<v8::Context> ctx = st->context.Get(isolate);
+  v8::Context::Scope cscope(ctx);
+  for (uint32_t i = 0; i < count; i++) {
+    v8::Local<v8::Module> module;
+    if (!ctx->GetDataFromSnapshotOnce<v8::Module>(i).ToLocal(&module)) {
+      SetInternal(out, "the snapshot has no module at data index " + std::to_string(i));
+      st->modules.clear();
+      return kInternalError;
+    }
+    st->modules.push_back(ModuleEntry{v8::Global<v8::Module>(isolate, module), {}});
+  }
+  return kOk;
+  PS_GUARD_END(out)
+}
+
+// Module `id`'s namespace object, encoded like a script's completion value.
+int polysnap__Runtime__ModuleNamespace(PsState* st, uint32_t id, PsBuf* out) {
+  PS_GUARD_BEGIN
+  if (!ModuleInRange(st, id, out)) return kInternalError;
+  v8::Isolate* isolate = st->isolate;
+  v8::Isolate::Scope iscope(isolate);
+  v8::HandleScope hs(isolate);
+  v8::Local<v8::Context> ctx = st->context.Get(isolate);
+  v8::Context::Scope cscope(ctx);
+  v8::TryCatch tc(isolate);
+  tc.SetVerbose(false);
+  v8::Local<v8::Module> module = st->modules[id].module.Get(isolate);
+  if (module->GetStatus() < v8::Module::kInstantiated) {
+    SetInternal(out, "module " + std::to_string(id) + " was never instantiated");
+    return kInternalError;
+  }
+  out->bytes.clear();
+  uint64_t mark = st->next_handle;
+  Encoder enc{st, isolate, ctx, out->bytes, {}, {}};
+  if (!enc.Encode(module->GetModuleNamespace(), 0)) {
+    st->ReleaseHandlesFrom(mark);
+    EncodeJsError(isolate, ctx, tc, out->bytes);
+    return kJsError;
+  }
+  return kOk;
+  PS_GUARD_END(out)
+}
+
 uint64_t polysnap__Runtime__HandleCount(PsState* st) { return st == nullptr ? 0 : st->handles.size(); }
 
 // Releases every opaque handle the state keeps for the host.

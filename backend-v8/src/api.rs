@@ -25,6 +25,11 @@ const GAPS: &[CapabilityGap] = &[
         symptom: "WebAssembly is not defined",
     },
     CapabilityGap {
+        capability: Capabilities::MODULE_NAMESPACES,
+        reason: "V8 10.2 ends the process in CreateBlob on a module namespace object (\"Unknown external reference\": the getter of its entries is in no external-reference table, and libnode does not export it): a module that makes one before capture (`import * as`, `export * as`) is refused by line; namespaces made after restore work",
+        symptom: "capability MODULE_NAMESPACES is absent",
+    },
+    CapabilityGap {
         capability: Capabilities::SHARED_MEMORY,
         reason: "V8 10.2 installs SharedArrayBuffer and Atomics only in contexts it restores, never in one that builds a snapshot: while building, a setup sees stand-ins that throw (V8's own are there after restore)",
         symptom: "is not available while building a V8 snapshot",

@@ -43,6 +43,10 @@ pub struct SnapshotBuilder {
     table: Option<Box<NativeTable>>,
     // The named contexts' names, in the shim's (and V8's AddContext) index order.
     contexts: Vec<String>,
+    // The ES modules' URLs, in the shim's id order (see crate::modules).
+    pub(crate) modules: Vec<String>,
+    // Modules compiled but not linked yet: their import specifiers, by id.
+    pub(crate) unlinked: std::collections::HashMap<u32, Vec<String>>,
     _not_send: PhantomData<*mut ()>,
 }
 
@@ -80,6 +84,8 @@ impl SnapshotBuilder {
             state: NonNull::new(state),
             table: Some(table),
             contexts: Vec::new(),
+            modules: Vec::new(),
+            unlinked: std::collections::HashMap::new(),
             _not_send: PhantomData,
         };
         buf.check(status, "<snapshot creator>")?;
@@ -89,7 +95,7 @@ impl SnapshotBuilder {
         Ok(builder)
     }
 
-    fn state(&self) -> *mut ffi::PsState {
+    pub(crate) fn state(&self) -> *mut ffi::PsState {
         self.state.expect("a live builder always has a state").as_ptr()
     }
 
@@ -214,7 +220,7 @@ impl SnapshotBuilder {
         let payload = self.raw_blob(code)?;
         let table = self.table.as_ref().expect("a live builder always has a table");
         let natives: Vec<_> = table.natives.iter().map(|n| (n.id, n.name.as_str())).collect();
-        envelope::wrap(&payload, &natives, &self.contexts)
+        envelope::wrap(&payload, &natives, &self.contexts, &self.modules)
     }
 
     /// Makes a snapshot with warm code but without warm state.
@@ -233,6 +239,14 @@ impl SnapshotBuilder {
     /// warm-up runs in (a copy of) the default context only, so it compiles what the default
     /// context's code calls; code only a named context runs stays lazy.
     pub fn build_warm(mut self, file_name: &str, warm_up: &str) -> Result<Vec<u8>, V8Error> {
+        if !self.modules.is_empty() {
+            return Err(V8Error::InvalidInput {
+                expected:
+                    "a builder without ES modules for a warm snapshot (warm code and modules are not combined yet)"
+                        .into(),
+                found: format!("{} modules", self.modules.len()),
+            });
+        }
         let cold = self.raw_blob(CodeHandling::Clear)?;
         self.delete_state();
         let table = self.table.take().expect("a live builder always has a table");

@@ -8,7 +8,7 @@
 //!
 //! ```text
 //! 0   8  magic "PSV8SNAP"
-//! 8   4  format version (3), u32 LE
+//! 8   4  format version (4), u32 LE
 //! 12  4  header length H (multiple of 16), u32 LE
 //! 16  8  payload length, u64 LE
 //! 24  8  payload checksum, u64 LE: xxh3-64 of the payload
@@ -17,6 +17,8 @@
 //!         name (u32 length, UTF-8)
 //! ..  named contexts (version 2 on): u32 count, then per context in V8's `AddContext` index
 //!         order (the index `Context::FromSnapshot` takes): name (u32 length, UTF-8)
+//! ..  ES modules of the default context (version 4 on): u32 count, then per module in id
+//!         order (its index in the context's snapshot data): URL (u32 length, UTF-8)
 //! ..  zero padding to H
 //! H   payload: V8 StartupData bytes
 //! ```
@@ -28,7 +30,9 @@ use crate::ffi;
 use crate::platform::build_identity;
 
 const MAGIC: &[u8; 8] = b"PSV8SNAP";
-const VERSION: u32 = 3;
+const VERSION: u32 = 4;
+/// Version 3 had no module list (it reads as having none).
+const VERSION_WITHOUT_MODULES: u32 = 3;
 /// Version 2 checksummed the payload with the shim's multiply-xorshift.
 const VERSION_SHIM_CHECKSUM: u32 = 2;
 /// Version 1 had no named-context list (it reads as having none).
@@ -44,6 +48,9 @@ pub struct BlobHeader {
     /// The names of its named contexts, in V8's `AddContext` index order (position `i` is
     /// restored with `Context::FromSnapshot(isolate, i)`).
     pub contexts: Vec<String>,
+    /// The URLs of its ES modules, in id order (position `i` is the default context's
+    /// snapshot data `i`).
+    pub modules: Vec<String>,
     /// Byte offset of V8's startup data inside the blob.
     pub payload_offset: usize,
     /// Length of V8's startup data.
@@ -56,7 +63,7 @@ pub struct BlobHeader {
 
 /// The payload checksum an envelope of `version` records.
 fn payload_checksum(version: u32, payload: &[u8]) -> u64 {
-    if version >= VERSION {
+    if version >= VERSION_WITHOUT_MODULES {
         xxhash_rust::xxh3::xxh3_64(payload)
     } else {
         checksum(payload)
@@ -69,8 +76,14 @@ pub(crate) fn checksum(bytes: &[u8]) -> u64 {
     unsafe { ffi::polysnap__Blob__Checksum(bytes.as_ptr(), bytes.len()) }
 }
 
-/// Wraps V8's startup data; `contexts` are the named contexts' names in index order.
-pub(crate) fn wrap(payload: &[u8], natives: &[(StableId, &str)], contexts: &[String]) -> Result<Vec<u8>, V8Error> {
+/// Wraps V8's startup data; `contexts` are the named contexts' names in index order,
+/// `modules` the module URLs in id order.
+pub(crate) fn wrap(
+    payload: &[u8],
+    natives: &[(StableId, &str)],
+    contexts: &[String],
+    modules: &[String],
+) -> Result<Vec<u8>, V8Error> {
     let identity = build_identity()?.as_bytes();
     let mut head = Vec::with_capacity(64 + identity.len() + 8 * natives.len());
     head.extend_from_slice(MAGIC);
@@ -91,6 +104,11 @@ pub(crate) fn wrap(payload: &[u8], natives: &[(StableId, &str)], contexts: &[Str
         head.extend_from_slice(&(name.len() as u32).to_le_bytes());
         head.extend_from_slice(name.as_bytes());
     }
+    head.extend_from_slice(&(modules.len() as u32).to_le_bytes());
+    for url in modules {
+        head.extend_from_slice(&(url.len() as u32).to_le_bytes());
+        head.extend_from_slice(url.as_bytes());
+    }
     while head.len() % 16 != 0 {
         head.push(0);
     }
@@ -107,8 +125,8 @@ fn bad(expected: &str, found: impl Into<String>) -> V8Error {
 }
 
 /// Reads a blob's envelope (magic, version, lengths, identity, native table, named
-/// contexts) without checking the identity or the checksum. Reads format versions 1 (no
-/// named contexts), 2 (the shim's checksum) and 3.
+/// contexts, modules) without checking the identity or the checksum. Reads format versions
+/// 1 (no named contexts), 2 (the shim's checksum), 3 (no modules) and 4.
 pub fn read_header(blob: &[u8]) -> Result<BlobHeader, V8Error> {
     if blob.len() < 32 || &blob[..8] != MAGIC {
         let shown: Vec<u8> = blob.iter().take(8).copied().collect();
@@ -177,10 +195,28 @@ pub fn read_header(blob: &[u8]) -> Result<BlobHeader, V8Error> {
             contexts.push(name.to_owned());
         }
     }
+    let mut modules = Vec::new();
+    if version > VERSION_WITHOUT_MODULES {
+        let count = u32::from_le_bytes(take(&mut pos, 4)?.try_into().expect("4 bytes")) as usize;
+        if count > (h - pos) / 4 {
+            return Err(bad("a module count that fits the header", count.to_string()));
+        }
+        modules.reserve(count);
+        for _ in 0..count {
+            let len = u32::from_le_bytes(take(&mut pos, 4)?.try_into().expect("4 bytes")) as usize;
+            let url =
+                std::str::from_utf8(take(&mut pos, len)?).map_err(|_| bad("UTF-8 module URLs", "invalid UTF-8"))?;
+            if url.is_empty() || modules.iter().any(|m| m == url) {
+                return Err(bad("distinct, non-empty module URLs", format!("{url:?} after {modules:?}")));
+            }
+            modules.push(url.to_owned());
+        }
+    }
     Ok(BlobHeader {
         identity,
         natives,
         contexts,
+        modules,
         payload_offset: h,
         payload_len: payload_len as usize,
         checksum,

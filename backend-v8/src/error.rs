@@ -105,6 +105,32 @@ pub enum V8Error {
     /// The shim or V8 failed in a way that is not a JavaScript exception.
     #[error("V8 shim failure: {0}")]
     Internal(String),
+    /// An ES module import could not be loaded.
+    #[error("cannot load the module `{specifier}` imported by {referrer}: {reason}")]
+    ModuleNotLoaded {
+        /// The import's specifier.
+        specifier: String,
+        /// The URL of the importing module.
+        referrer: String,
+        /// Why (the host's loader said).
+        reason: String,
+    },
+    /// A module makes a namespace object before capture, which V8 10.2 cannot serialize.
+    #[error("{url}:{line} makes a module namespace object (`* as`), which V8 10.2 cannot capture (it ends the process writing the snapshot; capability MODULE_NAMESPACES is absent): import the names you use (`import {{ a, b }} from …`), or make the namespace after restore")]
+    ModuleNamespace {
+        /// The module's URL.
+        url: String,
+        /// The line of the `import` or `export`.
+        line: usize,
+    },
+    /// A module URL the runtime's snapshot does not hold.
+    #[error("the snapshot has no module {url}: its modules are {}", if available.is_empty() { "none".to_owned() } else { available.join(", ") })]
+    UnknownModule {
+        /// The URL asked for.
+        url: String,
+        /// The snapshot's module URLs.
+        available: Vec<String>,
+    },
     /// A native that is not a function was handed to the backend.
     #[error("backend-v8 installs {0}")]
     NotAFunction(#[from] NotAFunction),

@@ -179,6 +179,27 @@ shim_functions! {
         src_len: usize,
         out: *mut PsBuf,
     ) -> c_int;
+    /// Compiles an ES module of the default context named by `url`; writes its id, and its
+    /// import specifiers into `out` (u32 count, then u32 length + UTF-8 each).
+    pub fn polysnap__Builder__CompileModule(
+        state: *mut PsState,
+        url: *const c_char,
+        url_len: usize,
+        src: *const c_char,
+        src_len: usize,
+        id: *mut u32,
+        out: *mut PsBuf,
+    ) -> c_int;
+    /// Links module `id`'s requests, in order, to the modules `targets[..count]`.
+    pub fn polysnap__Builder__LinkModule(
+        state: *mut PsState,
+        id: u32,
+        targets: *const u32,
+        count: usize,
+        out: *mut PsBuf,
+    ) -> c_int;
+    /// Instantiates and evaluates module `id`, draining microtasks (top-level await settles).
+    pub fn polysnap__Builder__EvaluateModule(state: *mut PsState, id: u32, out: *mut PsBuf) -> c_int;
     /// Creates a named context (setup guards, natives installed) and writes its index,
     /// which becomes its `AddContext` index when the blob is made.
     pub fn polysnap__Builder__NewContext(state: *mut PsState, index: *mut u32, out: *mut PsBuf) -> c_int;
@@ -282,6 +303,11 @@ shim_functions! {
     ) -> c_int;
     /// Releases kept script `id` (no-op for an id the state does not keep).
     pub fn polysnap__Runtime__ForgetScript(state: *mut PsState, id: u64);
+    /// Takes the snapshot's `count` ES modules back from the default context's data, in id
+    /// order (once, right after the runtime is made).
+    pub fn polysnap__Runtime__LoadModules(state: *mut PsState, count: u32, out: *mut PsBuf) -> c_int;
+    /// Module `id`'s namespace object, encoded like a script's completion value.
+    pub fn polysnap__Runtime__ModuleNamespace(state: *mut PsState, id: u32, out: *mut PsBuf) -> c_int;
     /// How many opaque handles (`HostValue::Handle`) the state keeps.
     pub fn polysnap__Runtime__HandleCount(state: *mut PsState) -> u64;
     /// Releases every opaque handle the state keeps.

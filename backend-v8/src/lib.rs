@@ -32,6 +32,7 @@
 //! | `creator` | making snapshots ([`SnapshotBuilder`]) |
 //! | `runtime` | running JavaScript ([`Runtime`]), restored or fresh |
 //! | [`code_cache`] | V8's code cache in a checked envelope |
+//! | [`modules`] | ES module graphs run in a builder, captured, found again by URL |
 //! | `error` | [`V8Error`] |
 //! | [`api`] | snapshot-core's backend traits implemented for V8 |
 //!
@@ -172,6 +173,7 @@ mod creator;
 pub mod envelope;
 mod error;
 mod ffi;
+pub mod modules;
 mod natives;
 mod platform;
 mod runtime;
@@ -182,6 +184,7 @@ pub use creator::{CodeHandling, SnapshotBuilder};
 pub use envelope::BlobHeader;
 pub use error::V8Error;
 pub use ffi::{shim_path, SHIM_ENV};
+pub use modules::{ModuleLoader, ModuleSource};
 pub use natives::NativeSpec;
 pub use platform::{build_identity, init, v8_version};
 pub use runtime::{inspect_blob, Runtime};

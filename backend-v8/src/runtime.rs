@@ -28,6 +28,8 @@ pub struct Runtime {
     // The snapshot's named contexts in index order, and which one scripts run in.
     contexts: Vec<String>,
     current: Option<usize>,
+    // The snapshot's ES modules' URLs, in id order (see crate::modules).
+    pub(crate) modules: Vec<String>,
     _not_send: PhantomData<*mut ()>,
 }
 
@@ -74,6 +76,7 @@ impl Runtime {
         let (ptr, len) = (payload.as_ptr(), payload.len());
         let mut runtime = Self::create(table, Some((ptr, len)), in_blob as u32, Some(blob.clone()))?;
         runtime.contexts = header.contexts;
+        runtime.load_modules(header.modules)?;
         Ok(runtime)
     }
 
@@ -118,7 +121,15 @@ impl Runtime {
             buf.check(status, "<isolate>")?;
             return Err(V8Error::Internal("the shim returned no isolate".into()));
         };
-        let runtime = Runtime { state, table, blob, contexts: Vec::new(), current: None, _not_send: PhantomData };
+        let runtime = Runtime {
+            state,
+            table,
+            blob,
+            contexts: Vec::new(),
+            current: None,
+            modules: Vec::new(),
+            _not_send: PhantomData,
+        };
         buf.check(status, "<isolate>")?;
         Ok(runtime)
     }

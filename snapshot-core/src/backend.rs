@@ -48,6 +48,12 @@ bitflags! {
         /// An object frozen or sealed before capture still reads as frozen or sealed after
         /// restore (`Object.isFrozen` / `isSealed`), whatever refers to it.
         const INTEGRITY_LEVELS = 1 << 14;
+        /// ES module graphs evaluated before capture come back as the same instances (their
+        /// bindings live, their top-level code not run again).
+        const ES_MODULES = 1 << 15;
+        /// A module namespace object made before capture (`import * as ns`, `export * as ns`)
+        /// survives.
+        const MODULE_NAMESPACES = 1 << 16;
     }
 }
 

@@ -42,6 +42,25 @@ pub fn tagged_templates(source: &str) -> Vec<usize> {
     tokens.windows(2).filter(|w| w[1].text == "`" && tag_end(&w[0])).map(|w| w[1].line).collect()
 }
 
+/// Module namespace bindings (`import * as ns from`, `import d, * as ns from`,
+/// `export * as ns from`): the line of each `import` or `export` that makes one.
+pub fn namespace_bindings(source: &str) -> Vec<usize> {
+    let tokens = tokens(source);
+    let mut found = Vec::new();
+    for (i, token) in tokens.iter().enumerate() {
+        let after_dot = i > 0 && tokens[i - 1].text == ".";
+        if (token.text != "import" && token.text != "export") || after_dot {
+            continue;
+        }
+        let clause = tokens[i + 1..].iter().take_while(|t| t.text != "from" && t.text != ";" && t.text != "(");
+        let clause: Vec<&str> = clause.take(8).map(|t| t.text).collect();
+        if clause.windows(2).any(|w| w == ["*", "as"]) {
+            found.push(token.line);
+        }
+    }
+    found
+}
+
 fn is_identifier(text: &str) -> bool {
     text.bytes()
         .next()
@@ -191,7 +210,15 @@ fn regex_may_start(previous: Option<&Token<'_>>) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{functions_in_with_blocks, tagged_templates};
+    use super::{functions_in_with_blocks, namespace_bindings, tagged_templates};
+
+    #[test]
+    fn namespace_bindings_are_found_and_look_alikes_are_not() {
+        let source = "import * as a from './a.mjs';\nimport d, * as b from './b.mjs';\nexport * as c from './c.mjs';\n\
+                      export * from './d.mjs';\nimport { e as f } from './e.mjs';\nconst s = 'import * as x from y';\n\
+                      // import * as z from 'w'\nimport('./g.mjs');\nx.import * as;";
+        assert_eq!(namespace_bindings(source), [1, 2, 3]);
+    }
 
     #[test]
     fn finds_tagged_templates_and_not_plain_ones() {
