@@ -130,7 +130,7 @@ fn engine<A: Api>(c: &mut Criterion, name: &str) {
     drop(runtime);
     let heap = setup.make::<A>("heap.psnap", MakeOptions::default()).expect("a heap snapshot");
     let warm = A::capabilities().contains(Capabilities::WARM_CODE).then(|| {
-        let warmup = Script { name: "warmup.js".into(), source: WARMUP.into() };
+        let warmup = Script::new("warmup.js", WARMUP);
         let options = MakeOptions { warmup: Some(warmup), ..MakeOptions::default() };
         setup.make::<A>("warm.psnap", options).expect("a warm snapshot")
     });

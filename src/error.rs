@@ -43,6 +43,14 @@ pub enum Error {
         /// Why each candidate was dropped.
         reasons: String,
     },
+    /// An ES module was given to a step that runs classic scripts only.
+    #[error("{module} is an ES module, but {step} runs classic scripts only (modules run in a snapshot's setup, with the heap strategy): make the snapshot with `--strategy heap`, or give this step classic scripts")]
+    ModuleNotSupported {
+        /// The module's URL.
+        module: String,
+        /// The step (`the code-cache strategy`, `a runtime without a snapshot`).
+        step: &'static str,
+    },
     /// The heap holds something the engine is known to die on (or lose) at capture or restore.
     #[error("{engine} cannot snapshot this heap: {path}: {reason}. Nothing was written: keep that value out of the heap at capture (or drop the last reference to it), or make the snapshot with the other engine")]
     Refused {

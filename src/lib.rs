@@ -12,7 +12,7 @@
 //!     registry.function("app.add", |call| Ok(HostValue::Number(call.arg_as::<f64>(0)? + call.arg_as::<f64>(1)?)))?;
 //!     registry.expose("app"); // scripts call it as `app.add(a, b)`
 //!
-//!     let setup = Script { name: "setup.js".into(), source: "var answer = app.add(40, 2);".into() };
+//!     let setup = Script::new("setup.js", "var answer = app.add(40, 2);");
 //!     let snapshot = polysnap::make(EngineKind::V8, &registry, &[setup], &MakeOptions::default())?;
 //!     polysnap::write_snapshot("app.snap".as_ref(), &snapshot)?;
 //!
@@ -69,9 +69,9 @@ pub use mapped::SnapshotFile;
 pub use pipeline::auto::make_auto;
 pub use pipeline::life_cycle::{capture_and_restore_in_place, fresh, fresh_building, fresh_life_cycle};
 pub use pipeline::make::{make_snapshot, write_snapshot};
-pub use pipeline::options::{MakeOptions, Progress, VERIFY_STEP};
+pub use pipeline::options::{MakeOptions, ModuleResolver, Progress, VERIFY_STEP};
 pub use pipeline::restore::{lookup_identity, restore, run_main};
-pub use pipeline::script::Script;
+pub use pipeline::script::{Script, ScriptKind};
 
 /// Checking that a snapshot restores to the state read before its capture. `make` does it
 /// in its own process unless [`MakeOptions::restore_check`] says where else (the CLI runs
@@ -83,7 +83,7 @@ pub mod verify {
     pub use crate::pipeline::verify::{Finding, Observed, RestoreCheck, DUMP_ENV};
 }
 pub use snapshot_core as core;
-pub use snapshot_core::{EngineKind, FromHostValue, HostCall, HostError, HostValue, Registry, StableId};
+pub use snapshot_core::{EngineKind, FromHostValue, HostCall, HostError, HostValue, ModuleSource, Registry, StableId};
 
 cfg_if::cfg_if! {
     if #[cfg(feature = "v8")] {

@@ -163,6 +163,7 @@ constexpr int64_t kDefaultContext = -1;
 // runtimes take them back from the snapshot's data. Its id is its index in PsState::modules.
 struct ModuleEntry {
   v8::Global<v8::Module> module;
+  std::string url;              // its import.meta.url
   std::vector<uint32_t> links;  // builders: the module id of each of its requests, in order
 };
 
@@ -1252,6 +1253,27 @@ v8::MaybeLocal<v8::Module> ResolveLinked(v8::Local<v8::Context> ctx, v8::Local<v
   return v8::MaybeLocal<v8::Module>();
 }
 
+// V8's HostInitializeImportMetaObjectCallback: `import.meta.url` is the module's URL.
+void InitializeImportMeta(v8::Local<v8::Context> ctx, v8::Local<v8::Module> module, v8::Local<v8::Object> meta) {
+  v8::Isolate* isolate = ctx->GetIsolate();
+  auto* st = static_cast<PsState*>(isolate->GetData(kStateSlot));
+  if (st == nullptr) return;
+  for (const ModuleEntry& entry : st->modules) {
+    if (entry.module != module) continue;
+    v8::Local<v8::String> url;
+    if (MakeString(isolate, entry.url.data(), entry.url.size(), &url)) {
+      (void)meta->CreateDataProperty(ctx, v8::String::NewFromUtf8Literal(isolate, "url"), url).FromMaybe(false);
+    }
+    return;
+  }
+}
+
+// Lets V8's module callbacks find `st` (its modules) from the isolate.
+void EnableModuleCallbacks(PsState* st) {
+  st->isolate->SetData(kStateSlot, st);
+  st->isolate->SetHostInitializeImportMetaObjectCallback(InitializeImportMeta);
+}
+
 // Enters `st`'s default context for a module call; false (an internal error in `out`) when
 // `id` names no module.
 bool ModuleInRange(PsState* st, uint32_t id, PsBuf* out) {
@@ -1463,7 +1485,8 @@ int polysnap__Builder__CompileModule(PsState* st, const char* url, size_t url_le
     return kJsError;
   }
   *id = static_cast<uint32_t>(st->modules.size());
-  st->modules.push_back(ModuleEntry{v8::Global<v8::Module>(isolate, module), {}});
+  st->modules.push_back(ModuleEntry{v8::Global<v8::Module>(isolate, module), std::string(url, url_len), {}});
+  EnableModuleCallbacks(st);
   out->bytes.clear();
   v8::Local<v8::FixedArray> requests = module->GetModuleRequests();
   PutU32(out->bytes, static_cast<uint32_t>(requests->Length()));
@@ -1498,7 +1521,7 @@ int polysnap__Builder__EvaluateModule(PsState* st, uint32_t id, PsBuf* out) {
   v8::Context::Scope cscope(ctx);
   v8::TryCatch tc(isolate);
   tc.SetVerbose(false);
-  isolate->SetData(kStateSlot, st);
+  EnableModuleCallbacks(st);
   v8::Local<v8::Module> module = st->modules[id].module.Get(isolate);
   v8::Local<v8::Value> result;
   bool ok = true;
@@ -1921,14 +1944,17 @@ int polysnap__Runtime__CreateCodeCache(PsState* st, uint64_t id, PsBuf* cache, P
 // Releases kept script `id` (nothing when this state does not keep it).
 // How many opaque handles the state keeps for the host.
 // Takes the snapshot's `count` modules back from the default context's data, in id order
-// (once per runtime, before any other use of them).
-int polysnap__Runtime__LoadModules(PsState* st, uint32_t count, PsBuf* out) {
+// (once per runtime, before any other use of them); `urls` holds their URLs in the same
+// order (count x (u32 len, UTF-8)).
+int polysnap__Runtime__LoadModules(PsState* st, uint32_t count, const uint8_t* urls, size_t urls_len,
+                                   PsBuf* out) {
   PS_GUARD_BEGIN
   v8::Isolate* isolate = st->isolate;
   v8::Isolate::Scope iscope(isolate);
   v8::HandleScope hs(isolate);
   v8::Local<v8::Context> ctx = st->context.Get(isolate);
   v8::Context::Scope cscope(ctx);
+  size_t pos = 0;
   for (uint32_t i = 0; i < count; i++) {
     v8::Local<v8::Module> module;
     if (!ctx->GetDataFromSnapshotOnce<v8::Module>(i).ToLocal(&module)) {
@@ -1936,8 +1962,17 @@ int polysnap__Runtime__LoadModules(PsState* st, uint32_t count, PsBuf* out) {
       st->modules.clear();
       return kInternalError;
     }
-    st->modules.push_back(ModuleEntry{v8::Global<v8::Module>(isolate, module), {}});
+    uint32_t len = 0;
+    if (pos + 4 > urls_len || (std::memcpy(&len, urls + pos, 4), pos + 4 + len > urls_len)) {
+      SetInternal(out, "the module URL list is shorter than its " + std::to_string(count) + " modules");
+      st->modules.clear();
+      return kInternalError;
+    }
+    std::string url(reinterpret_cast<const char*>(urls + pos + 4), len);
+    pos += 4 + len;
+    st->modules.push_back(ModuleEntry{v8::Global<v8::Module>(isolate, module), url, {}});
   }
+  EnableModuleCallbacks(st);
   return kOk;
   PS_GUARD_END(out)
 }

@@ -4,7 +4,7 @@
 use snapshot_core::PayloadEncoding;
 use snapshot_core::{
     script_error, Api, Capabilities, CapabilityGap, CaptureOptions, Captured, EngineBuild, EngineKind, Fidelity,
-    HostValue, Native, ScriptError, ScriptHost, SharedBytes,
+    HostValue, ModuleLoader, ModuleSource, Native, ScriptError, ScriptHost, SharedBytes,
 };
 
 use crate::{build_identity, v8_version, CodeHandling, NativeSpec, Runtime, SnapshotBuilder, V8Error};
@@ -299,6 +299,10 @@ impl snapshot_core::Builder for SnapshotBuilder {
     fn add_context(&mut self, name: &str, scripts: &[(String, String)]) -> Result<(), ScriptError> {
         SnapshotBuilder::add_context(self, name, scripts).map_err(script_error)
     }
+
+    fn run_module(&mut self, root: ModuleSource, loader: &mut dyn ModuleLoader) -> Result<(), ScriptError> {
+        SnapshotBuilder::run_module(self, root, loader).map_err(script_error)
+    }
 }
 
 impl ScriptHost for Runtime {
@@ -349,5 +353,9 @@ impl snapshot_core::Runtime for Runtime {
 
     fn enter_context(&mut self, name: Option<&str>) -> Result<(), ScriptError> {
         Runtime::enter_context(self, name).map_err(|e| Box::new(e) as ScriptError)
+    }
+
+    fn module_namespace(&mut self, url: &str) -> Result<HostValue, ScriptError> {
+        Runtime::module_namespace(self, url).map_err(script_error)
     }
 }

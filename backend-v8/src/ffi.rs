@@ -305,7 +305,14 @@ shim_functions! {
     pub fn polysnap__Runtime__ForgetScript(state: *mut PsState, id: u64);
     /// Takes the snapshot's `count` ES modules back from the default context's data, in id
     /// order (once, right after the runtime is made).
-    pub fn polysnap__Runtime__LoadModules(state: *mut PsState, count: u32, out: *mut PsBuf) -> c_int;
+    /// `urls` holds their URLs in id order (`count` x (u32 len, UTF-8)).
+    pub fn polysnap__Runtime__LoadModules(
+        state: *mut PsState,
+        count: u32,
+        urls: *const u8,
+        urls_len: usize,
+        out: *mut PsBuf,
+    ) -> c_int;
     /// Module `id`'s namespace object, encoded like a script's completion value.
     pub fn polysnap__Runtime__ModuleNamespace(state: *mut PsState, id: u32, out: *mut PsBuf) -> c_int;
     /// How many opaque handles (`HostValue::Handle`) the state keeps.

@@ -184,7 +184,7 @@ pub use creator::{CodeHandling, SnapshotBuilder};
 pub use envelope::BlobHeader;
 pub use error::V8Error;
 pub use ffi::{shim_path, SHIM_ENV};
-pub use modules::{ModuleLoader, ModuleSource};
 pub use natives::NativeSpec;
 pub use platform::{build_identity, init, v8_version};
 pub use runtime::{inspect_blob, Runtime};
+pub use snapshot_core::{ModuleLoader, ModuleSource};

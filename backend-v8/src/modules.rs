@@ -15,36 +15,13 @@
 
 use std::ffi::c_char;
 
-use snapshot_core::HostValue;
+use snapshot_core::{HostValue, ModuleLoader, ModuleSource};
 
 use crate::buf::Buf;
 use crate::convert;
 use crate::error::V8Error;
 use crate::ffi;
 use crate::{Runtime, SnapshotBuilder};
-
-/// A module the host loaded: its URL (its identity and its name in stack traces) and its
-/// source.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ModuleSource {
-    /// The module's URL (`file:///app/main.mjs`).
-    pub url: String,
-    /// Its source text.
-    pub source: String,
-}
-
-/// Resolves an import to the module it names: `(specifier, URL of the importing module)`;
-/// an error is the reason, shown with both.
-pub trait ModuleLoader {
-    /// The module `specifier` names when `referrer` imports it.
-    fn load(&mut self, specifier: &str, referrer: &str) -> Result<ModuleSource, String>;
-}
-
-impl<F: FnMut(&str, &str) -> Result<ModuleSource, String>> ModuleLoader for F {
-    fn load(&mut self, specifier: &str, referrer: &str) -> Result<ModuleSource, String> {
-        self(specifier, referrer)
-    }
-}
 
 impl SnapshotBuilder {
     /// Runs the module graph rooted at `root` in the default context: every import loaded
@@ -149,10 +126,18 @@ impl Runtime {
         }
         let count = u32::try_from(urls.len())
             .map_err(|_| V8Error::Internal(format!("{} modules do not fit a u32", urls.len())))?;
+        let mut encoded = Vec::new();
+        for url in &urls {
+            encoded.extend_from_slice(&(url.len() as u32).to_le_bytes());
+            encoded.extend_from_slice(url.as_bytes());
+        }
         let buf = Buf::new()?;
         // SAFETY: the state is live and restored from a blob whose envelope lists `count`
-        // modules; the shim checks each data index.
-        let status = unsafe { ffi::polysnap__Runtime__LoadModules(self.state_ptr(), count, buf.as_ptr()) };
+        // modules; `encoded` is valid for the call (the shim copies the URLs and checks
+        // each data index and length).
+        let status = unsafe {
+            ffi::polysnap__Runtime__LoadModules(self.state_ptr(), count, encoded.as_ptr(), encoded.len(), buf.as_ptr())
+        };
         buf.check(status, "<modules>")?;
         self.modules = urls;
         Ok(())

@@ -39,7 +39,9 @@ await Promise.resolve();
 export const ready = 'after await';
 globalThis.readCount = () => count;
 globalThis.bumpCount = bump;
-globalThis.callA = () => a() + again();";
+globalThis.callA = () => a() + again();
+globalThis.metaBefore = import.meta.url;
+globalThis.metaLater = () => import.meta.url;";
 
 /// The sample application's blob.
 fn sample_blob() -> Vec<u8> {
@@ -58,6 +60,9 @@ fn check_restored(runtime: &mut Runtime) {
     assert_eq!(runtime.eval("readCount()").unwrap(), HostValue::Number(2.0), "the count as captured");
     assert_eq!(runtime.eval("bumpCount(); readCount()").unwrap(), HostValue::Number(3.0), "a live binding");
     assert_eq!(runtime.eval("callA()").unwrap(), HostValue::String("abab".into()), "the cycle, linked");
+    let main = HostValue::String("file:///app/main.mjs".into());
+    assert_eq!(runtime.eval("metaBefore").unwrap(), main, "import.meta made before capture");
+    assert_eq!(runtime.eval("metaLater()").unwrap(), main, "import.meta made after restore");
     let HostValue::Object(counter) = runtime.module_namespace("file:///app/counter.mjs").unwrap() else {
         panic!("a namespace is an object");
     };

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use bitflags::bitflags;
 
 use crate::engine::{EngineBuild, EngineKind, PayloadEncoding};
+use crate::module::{ModuleLoader, ModuleSource};
 use crate::registry::Native;
 use crate::value::{HostValue, JsException};
 
@@ -325,6 +326,14 @@ pub trait Builder: ScriptHost + Sized + 'static {
         let _ = (name, scripts);
         Err(Box::new(Unsupported::of::<Self::A>(Capabilities::NAMED_CONTEXTS, "add a named context")))
     }
+
+    /// Runs the ES module graph rooted at `root` in the default context (capability
+    /// `ES_MODULES`): imports loaded through `loader`, each URL once; the root evaluated and
+    /// its top-level await settled. Engines without the capability refuse with [`Unsupported`].
+    fn run_module(&mut self, root: ModuleSource, loader: &mut dyn ModuleLoader) -> Result<(), ScriptError> {
+        let _ = (root, loader);
+        Err(Box::new(Unsupported::of::<Self::A>(Capabilities::ES_MODULES, "run an ES module")))
+    }
 }
 
 /// A live runtime, restored from a snapshot or fresh. As a [`ScriptHost`] it runs scripts
@@ -338,6 +347,13 @@ pub trait Runtime: ScriptHost + Sized + 'static {
 
     /// Restores a validated payload; `natives` are in the snapshot's table order.
     fn restore(payload: SharedBytes, natives: &[&Native]) -> Result<Self, <Self::A as Api>::Error>;
+
+    /// The namespace of the captured module `url`, converted like a script's value
+    /// (capability `ES_MODULES`; engines without it refuse with [`Unsupported`]).
+    fn module_namespace(&mut self, url: &str) -> Result<HostValue, ScriptError> {
+        let _ = url;
+        Err(Box::new(Unsupported::of::<Self::A>(Capabilities::ES_MODULES, "look up an ES module")))
+    }
 
     /// Makes the named context current for [`ScriptHost::run_script`] (`None`: the default
     /// context). Engines without `NAMED_CONTEXTS` refuse any name with [`Unsupported`].

@@ -8,6 +8,7 @@
 //! * [`value`]: the neutral host-value model natives see on every engine;
 //! * [`identity`]: objects found again after restore by id (`IdentityEntry`, `IdentityError`);
 //! * [`rehydrate`]: native state the heap cannot hold (`RehydratorRecord`, `RehydrateError`);
+//! * [`module`]: ES module sources and the host's loader that resolves imports;
 //! * [`backend`]: the traits a backend implements, its capabilities and declared gaps;
 //! * [`scan`]: source scans that find what an engine would silently lose;
 //! * [`mod@format`]: the snapshot file, plain data apart from its encoding, every byte
@@ -20,6 +21,7 @@ pub mod engine;
 pub mod format;
 pub mod id;
 pub mod identity;
+pub mod module;
 pub mod registry;
 pub mod rehydrate;
 pub mod scan;
@@ -33,6 +35,7 @@ pub use engine::{EngineBuild, EngineKind, PayloadEncoding, Target};
 pub use format::{FormatError, Header, Snapshot};
 pub use id::{hash_name, StableId};
 pub use identity::{IdentityEntry, IdentityError, IdentityTable};
+pub use module::{ModuleLoader, ModuleSource};
 pub use registry::{
     reconcile, Extension, ExtraPolicy, Native, NativeKind, NativeSpec, NotAFunction, ReconcileError, RefEntry,
     RefTable, Registry, RegistryError,

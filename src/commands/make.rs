@@ -63,6 +63,7 @@ pub fn make(args: &MakeArgs) -> Result<u64, Failure> {
         strategy: args.strategy.unwrap_or_default(),
         skip_verification: args.skip_verification,
         restore_check: None,
+        module_resolver: Some(std::sync::Arc::new(polysnap::host::modules::resolve)),
     };
     let scratch = tempfile::Builder::new()
         .prefix(&crate::commands::guard::scratch_prefix(std::process::id()))

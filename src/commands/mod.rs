@@ -58,14 +58,17 @@ impl fmt::Display for Failure {
     }
 }
 
-/// Reads the script files named on the command line.
+/// Reads the script files named on the command line (`.mjs` files are ES modules).
 pub fn read_scripts(paths: &[std::path::PathBuf]) -> Result<Vec<polysnap::Script>, Failure> {
     paths
         .iter()
         .map(|p| {
-            std::fs::read_to_string(p)
-                .map(|source| polysnap::Script::new(p.display().to_string(), source))
-                .map_err(|e| Failure::Unusable(format!("cannot read script {}: {e}", p.display())))
+            polysnap::Script::from_file(p).map_err(|e| match e {
+                Error::Format(snapshot_core::FormatError::Io { source, .. }) => {
+                    Failure::Unusable(format!("cannot read script {}: {source}", p.display()))
+                }
+                other => Failure::Unusable(other.to_string()),
+            })
         })
         .collect()
 }

@@ -6,7 +6,7 @@ use snapshot_core::{HostValue, ScriptHost};
 
 use crate::commands::{read_scripts, Failure};
 use polysnap::host::{event_loop, FilePolicy, Host, ModulePolicy};
-use polysnap::{restore, run_main, with_backend, Error, Script, SnapshotFile};
+use polysnap::{restore, run_main, with_backend, Error, Script, ScriptKind, SnapshotFile};
 
 /// What `run` needs.
 #[derive(Clone, Debug)]
@@ -88,6 +88,9 @@ fn run_scripts(runtime: &mut dyn ScriptHost, scripts: &[Script], print: Option<&
     let engine = runtime.engine();
     let js = |source| Error::Engine { engine, source };
     for script in scripts {
+        if script.kind == ScriptKind::Module {
+            return Err(Error::ModuleNotSupported { module: script.name.clone(), step: "a restored runtime" });
+        }
         runtime.run_script(&script.name, &script.source).map_err(js)?;
         // The completion value is dropped: so is any handle it pinned.
         runtime.release_handles().map_err(js)?;

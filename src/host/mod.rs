@@ -7,10 +7,12 @@
 //! * `js/runtime.js`: the JavaScript side (console, timers, `process`, `require` with
 //!   `require.cache`, `fs`, `performance`), installed before the setup scripts;
 //! * [`event_loop`]: runs timers until none is left;
+//! * [`modules`]: the Node-like resolver of ES module imports;
 //! * [`rehydrators`]: what the heap cannot hold — pending timers' remaining delays, stdio
 //!   re-detection, open files, the module cache's file hashes.
 
 pub mod event_loop;
+pub mod modules;
 pub mod natives;
 pub mod rehydrators;
 

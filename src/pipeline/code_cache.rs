@@ -17,7 +17,7 @@ use snapshot_core::{
 
 use crate::pipeline::options::MakeOptions;
 use crate::pipeline::payload::Made;
-use crate::pipeline::script::Script;
+use crate::pipeline::script::{classic_only, Script};
 use crate::pipeline::{jsapi, life_cycle, verify};
 use crate::{Error, SnapshotFile};
 
@@ -51,6 +51,7 @@ fn engine<A: Api>(source: snapshot_core::ScriptError) -> Error {
 
 /// Makes a `code-cache` snapshot of `scripts`, proving the setup deterministic first.
 pub(crate) fn make<A: Api>(registry: &Registry, scripts: &[Script], options: &MakeOptions) -> Result<Made, Error> {
+    classic_only(scripts, "the code-cache strategy")?;
     let mut first = life_cycle::fresh_building::<A>(registry)?;
     let mut cached = Vec::with_capacity(scripts.len());
     for script in scripts {

@@ -10,14 +10,14 @@
 
 use snapshot_core::format::Snapshot;
 use snapshot_core::{
-    reconcile, Api, Builder, CaptureOptions, DynScriptHost, ExtraPolicy, IdentityTable, Native, Registry, Rehydrators,
-    Runtime, ScriptHost,
+    reconcile, Api, Builder, CaptureOptions, DynScriptHost, ExtraPolicy, IdentityTable, ModuleSource, Native, Registry,
+    Rehydrators, Runtime, ScriptHost,
 };
 
 use crate::pipeline::jsapi;
 use crate::pipeline::options::{MakeOptions, VERIFY_STEP};
 use crate::pipeline::payload::Made;
-use crate::pipeline::script::Script;
+use crate::pipeline::script::{Script, ScriptKind};
 use crate::pipeline::verify::{self, Observed};
 use crate::{Error, SnapshotFile};
 
@@ -73,7 +73,14 @@ fn set_up<A: Api>(registry: &Registry, scripts: &[Script], options: &MakeOptions
     jsapi::install(&mut builder, registry)?;
     for script in scripts {
         options.step(&format!("running {}", script.name));
-        builder.run_script(&script.name, &script.source).map_err(script_error)?;
+        match script.kind {
+            ScriptKind::Classic => builder.run_script(&script.name, &script.source).map(drop),
+            ScriptKind::Module => {
+                let root = ModuleSource { url: script.name.clone(), source: script.source.clone() };
+                builder.run_module(root, &mut |specifier: &str, referrer: &str| resolve(options, specifier, referrer))
+            }
+        }
+        .map_err(script_error)?;
     }
     let mut contexts: Vec<(String, Vec<(String, String)>)> = options
         .contexts
@@ -88,6 +95,14 @@ fn set_up<A: Api>(registry: &Registry, scripts: &[Script], options: &MakeOptions
         builder.add_context(name, scripts).map_err(script_error)?;
     }
     Ok(builder)
+}
+
+/// An import resolved by the options' resolver, or refused when there is none.
+fn resolve(options: &MakeOptions, specifier: &str, referrer: &str) -> Result<ModuleSource, String> {
+    match &options.module_resolver {
+        Some(resolver) => resolver(specifier, referrer),
+        None => Err("no module resolver was given (MakeOptions::module_resolver)".into()),
+    }
 }
 
 /// Proves `snapshot` gives back `before` when restored: here, or where

@@ -4,7 +4,7 @@
 use snapshot_core::{Api, DynScriptHost, Native, Registry, Rehydrators, Runtime, ScriptHost};
 
 use crate::pipeline::jsapi;
-use crate::pipeline::script::Script;
+use crate::pipeline::script::{classic_only, Script};
 use crate::Error;
 
 /// A fresh runtime of engine `A` with `registry`'s natives and no snapshot (cold runs and
@@ -34,6 +34,7 @@ pub fn fresh_life_cycle<A: Api>(
     rehydrators: &mut Rehydrators<DynScriptHost>,
     scripts: &[Script],
 ) -> Result<A::Runtime, Error> {
+    classic_only(scripts, "a runtime without a snapshot")?;
     let mut runtime = fresh_building::<A>(registry)?;
     for script in scripts {
         runtime.run_script(&script.name, &script.source).map_err(|source| Error::Engine { engine: A::KIND, source })?;

@@ -1,6 +1,7 @@
 //! How to make a snapshot: [`MakeOptions`], and the progress and notes it reports.
 
 use snapshot_core::format::Strategy;
+use snapshot_core::ModuleSource;
 
 use crate::pipeline::script::Script;
 use crate::pipeline::verify::RestoreCheck;
@@ -8,6 +9,10 @@ use crate::pipeline::verify::RestoreCheck;
 /// The step `make` reports while it restores the snapshot it made to check it (a crash
 /// during this step is the engine failing on the snapshot, not on the setup).
 pub const VERIFY_STEP: &str = "restoring the snapshot to check it";
+
+/// Resolves an ES module import for `make`: `(specifier, URL of the importing module)` to
+/// the module, or the reason it cannot.
+pub type ModuleResolver = std::sync::Arc<dyn Fn(&str, &str) -> Result<ModuleSource, String> + Send + Sync>;
 
 /// Told each step of making a snapshot as it starts (`running setup.js`, `capturing the heap`).
 pub type Progress = std::sync::Arc<dyn Fn(&str) + Send + Sync>;
@@ -36,6 +41,9 @@ pub struct MakeOptions {
     /// that was captured (a heap snapshot; code-cache snapshots are always proved by a second
     /// run). Off by default: a snapshot that is not checked may kill the process that restores it.
     pub skip_verification: bool,
+    /// Resolves the imports of ES module scripts ([`ScriptKind::Module`](crate::ScriptKind));
+    /// `None` refuses every import, naming it.
+    pub module_resolver: Option<ModuleResolver>,
 }
 
 impl std::fmt::Debug for MakeOptions {
@@ -49,6 +57,7 @@ impl std::fmt::Debug for MakeOptions {
             .field("restore_check", &self.restore_check.as_ref().map(|_| "elsewhere"))
             .field("strategy", &self.strategy)
             .field("skip_verification", &self.skip_verification)
+            .field("module_resolver", &self.module_resolver.as_ref().map(|_| "given"))
             .finish()
     }
 }

@@ -67,7 +67,7 @@ fn rehydrators(additions: &Arc<AtomicU64>) -> Result<Rehydrators<DynScriptHost>,
 fn build(setup: &str, out: &str, engine: EngineKind) -> Result<(), Error> {
     let additions = Arc::new(AtomicU64::new(0));
     let scripts =
-        [Script { name: "tinyrt:prelude.js".into(), source: PRELUDE.into() }, Script::from_file(setup.as_ref())?];
+        [Script::new("tinyrt:prelude.js", PRELUDE), Script::from_file(setup.as_ref())?];
     let registry = natives(&additions, None)?;
     let snapshot =
         polysnap::make_with(engine, &registry, &mut rehydrators(&additions)?, &scripts, &MakeOptions::default())?;

@@ -1,0 +1,133 @@
+//! The host's ES module resolver, Node-like for what this host supports: relative and
+//! absolute paths and `file://` URLs (no extension added, as Node's ESM resolver adds none),
+//! and packages under `node_modules` through their `package.json` (`exports` with the
+//! `import` and `default` conditions, then `main`, then `index.js`). Every module is named
+//! by the `file://` URL of its real path.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+use snapshot_core::ModuleSource;
+
+/// The module `specifier` names when the module at URL `referrer` imports it.
+pub fn resolve(specifier: &str, referrer: &str) -> Result<ModuleSource, String> {
+    let from = referrer
+        .strip_prefix("file://")
+        .map(PathBuf::from)
+        .ok_or_else(|| format!("the importing module {referrer} is not a file:// URL"))?;
+    let dir = from.parent().unwrap_or(Path::new("/"));
+    let path = if let Some(path) = specifier.strip_prefix("file://") {
+        PathBuf::from(path)
+    } else if specifier.starts_with("./") || specifier.starts_with("../") || specifier.starts_with('/') {
+        dir.join(specifier)
+    } else if specifier.starts_with("node:") {
+        return Err("Node's built-in modules are not part of this host (its globals are: console, process, fs…)".into());
+    } else {
+        package_entry(specifier, dir)?
+    };
+    load(&path)
+}
+
+/// Reads `path` as a module named by the `file://` URL of its real path.
+fn load(path: &Path) -> Result<ModuleSource, String> {
+    let real = std::fs::canonicalize(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    if !real.is_file() {
+        return Err(format!("{} is not a file (ES module imports name the file, extension included)", real.display()));
+    }
+    let source = std::fs::read_to_string(&real).map_err(|e| format!("cannot read {}: {e}", real.display()))?;
+    Ok(ModuleSource { url: format!("file://{}", real.display()), source })
+}
+
+/// The file a bare specifier (`pkg`, `pkg/sub`, `@scope/pkg/sub`) names, from the nearest
+/// `node_modules` folder above `dir` that has the package.
+fn package_entry(specifier: &str, dir: &Path) -> Result<PathBuf, String> {
+    let parts = if specifier.starts_with('@') { 2 } else { 1 };
+    let mut segments = specifier.splitn(parts + 1, '/');
+    let name: Vec<&str> = segments.by_ref().take(parts).collect();
+    let name = name.join("/");
+    let subpath = segments.next().map_or(".".to_owned(), |rest| format!("./{rest}"));
+    let package = dir
+        .ancestors()
+        .map(|d| d.join("node_modules").join(&name))
+        .find(|p| p.is_dir())
+        .ok_or_else(|| format!("no node_modules folder above {} has the package {name}", dir.display()))?;
+    let manifest = package.join("package.json");
+    let json: Value = match std::fs::read_to_string(&manifest) {
+        Ok(text) => serde_json::from_str(&text).map_err(|e| format!("{}: {e}", manifest.display()))?,
+        Err(_) => Value::Null,
+    };
+    if let Some(exports) = json.get("exports") {
+        let target = exported(exports, &subpath).ok_or_else(|| {
+            format!("{} does not export {subpath} (its \"exports\" has no such entry for import)", manifest.display())
+        })?;
+        return Ok(package.join(target));
+    }
+    if subpath != "." {
+        return Ok(package.join(&subpath));
+    }
+    Ok(package.join(json.get("main").and_then(Value::as_str).unwrap_or("index.js")))
+}
+
+/// The target `exports` gives `subpath` (`.` or `./sub`), under the `import` or `default`
+/// condition.
+fn exported<'a>(exports: &'a Value, subpath: &str) -> Option<&'a str> {
+    let is_map = exports.as_object().is_some_and(|m| m.keys().all(|k| k.starts_with('.')));
+    let entry = if is_map {
+        exports.get(subpath)?
+    } else if subpath == "." {
+        exports
+    } else {
+        return None;
+    };
+    conditional(entry)
+}
+
+/// A target, or the first of its `import` / `default` conditions that resolves.
+fn conditional(entry: &Value) -> Option<&str> {
+    match entry {
+        Value::String(target) => Some(target),
+        Value::Object(conditions) => {
+            ["import", "default"].iter().find_map(|c| conditions.get(*c).and_then(conditional))
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, name: &str, text: &str) {
+        let path = dir.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    #[test]
+    fn relative_absolute_and_package_imports_resolve_like_node() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = std::fs::canonicalize(dir.path()).unwrap();
+        write(&root, "app/main.mjs", "");
+        write(&root, "app/lib/util.mjs", "export const u = 1;");
+        write(
+            &root,
+            "node_modules/pkg/package.json",
+            r#"{"exports": {".": {"import": "./esm/index.mjs", "require": "./cjs.js"}, "./extra": "./extra.mjs"}}"#,
+        );
+        write(&root, "node_modules/pkg/esm/index.mjs", "export default 1;");
+        write(&root, "node_modules/pkg/extra.mjs", "");
+        write(&root, "node_modules/@s/old/package.json", r#"{"main": "lib/main.mjs"}"#);
+        write(&root, "node_modules/@s/old/lib/main.mjs", "");
+        let referrer = format!("file://{}/app/main.mjs", root.display());
+        let url = |spec: &str| resolve(spec, &referrer).map(|m| m.url.replace(&root.display().to_string(), ""));
+        assert_eq!(url("./lib/util.mjs").unwrap(), "file:///app/lib/util.mjs");
+        assert_eq!(url(&format!("{}/app/lib/util.mjs", root.display())).unwrap(), "file:///app/lib/util.mjs");
+        assert_eq!(url("pkg").unwrap(), "file:///node_modules/pkg/esm/index.mjs");
+        assert_eq!(url("pkg/extra").unwrap(), "file:///node_modules/pkg/extra.mjs");
+        assert_eq!(url("@s/old").unwrap(), "file:///node_modules/@s/old/lib/main.mjs");
+        assert!(url("./lib/util").unwrap_err().contains("util"), "no extension is guessed");
+        assert!(url("pkg/secret").unwrap_err().contains("does not export ./secret"));
+        assert!(url("absent").unwrap_err().contains("package absent"));
+        assert!(url("node:fs").unwrap_err().contains("built-in"));
+    }
+}
