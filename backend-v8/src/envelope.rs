@@ -124,6 +124,29 @@ fn bad(expected: &str, found: impl Into<String>) -> V8Error {
     V8Error::BadBlob { expected: expected.into(), found: found.into() }
 }
 
+/// A list of distinct, non-empty UTF-8 strings (u32 count, then u32 length + bytes each),
+/// read through `take`; `what` names them in errors. The count must fit `header_len`.
+fn distinct_names<'b>(
+    take: &mut dyn FnMut(usize) -> Result<&'b [u8], V8Error>,
+    header_len: usize,
+    what: &str,
+) -> Result<Vec<String>, V8Error> {
+    let count = u32::from_le_bytes(take(4)?.try_into().expect("4 bytes")) as usize;
+    if count > header_len / 4 {
+        return Err(bad(&format!("a count of {what} that fits the header"), count.to_string()));
+    }
+    let mut names: Vec<String> = Vec::with_capacity(count);
+    for _ in 0..count {
+        let len = u32::from_le_bytes(take(4)?.try_into().expect("4 bytes")) as usize;
+        let name = std::str::from_utf8(take(len)?).map_err(|_| bad(&format!("UTF-8 {what}"), "invalid UTF-8"))?;
+        if name.is_empty() || names.iter().any(|n| n == name) {
+            return Err(bad(&format!("distinct, non-empty {what}"), format!("{name:?} after {names:?}")));
+        }
+        names.push(name.to_owned());
+    }
+    Ok(names)
+}
+
 /// Reads a blob's envelope (magic, version, lengths, identity, native table, named
 /// contexts, modules) without checking the identity or the checksum. Reads format versions
 /// 1 (no named contexts), 2 (the shim's checksum), 3 (no modules) and 4.
@@ -178,40 +201,16 @@ pub fn read_header(blob: &[u8]) -> Result<BlobHeader, V8Error> {
         }
         natives.push(StableId::with_interned_name(name));
     }
-    let mut contexts = Vec::new();
-    if version >= VERSION_SHIM_CHECKSUM {
-        let count = u32::from_le_bytes(take(&mut pos, 4)?.try_into().expect("4 bytes")) as usize;
-        if count > (h - pos) / 4 {
-            return Err(bad("a named-context count that fits the header", count.to_string()));
-        }
-        contexts.reserve(count);
-        for _ in 0..count {
-            let len = u32::from_le_bytes(take(&mut pos, 4)?.try_into().expect("4 bytes")) as usize;
-            let name =
-                std::str::from_utf8(take(&mut pos, len)?).map_err(|_| bad("UTF-8 context names", "invalid UTF-8"))?;
-            if name.is_empty() || contexts.iter().any(|c| c == name) {
-                return Err(bad("distinct, non-empty context names", format!("{name:?} after {contexts:?}")));
-            }
-            contexts.push(name.to_owned());
-        }
-    }
-    let mut modules = Vec::new();
-    if version > VERSION_WITHOUT_MODULES {
-        let count = u32::from_le_bytes(take(&mut pos, 4)?.try_into().expect("4 bytes")) as usize;
-        if count > (h - pos) / 4 {
-            return Err(bad("a module count that fits the header", count.to_string()));
-        }
-        modules.reserve(count);
-        for _ in 0..count {
-            let len = u32::from_le_bytes(take(&mut pos, 4)?.try_into().expect("4 bytes")) as usize;
-            let url =
-                std::str::from_utf8(take(&mut pos, len)?).map_err(|_| bad("UTF-8 module URLs", "invalid UTF-8"))?;
-            if url.is_empty() || modules.iter().any(|m| m == url) {
-                return Err(bad("distinct, non-empty module URLs", format!("{url:?} after {modules:?}")));
-            }
-            modules.push(url.to_owned());
-        }
-    }
+    let contexts = if version >= VERSION_SHIM_CHECKSUM {
+        distinct_names(&mut |n| take(&mut pos, n), h, "context names")?
+    } else {
+        Vec::new()
+    };
+    let modules = if version > VERSION_WITHOUT_MODULES {
+        distinct_names(&mut |n| take(&mut pos, n), h, "module URLs")?
+    } else {
+        Vec::new()
+    };
     Ok(BlobHeader {
         identity,
         natives,
