@@ -119,6 +119,12 @@ using PsDispatchFn = int (*)(void* ctx, uint32_t index, const uint8_t* args, siz
 
 struct PsState;
 
+// The host's answer to `import(specifier)` from the script or module named `referrer`: the
+// id of the module (compiled and linked by the host through polysnap__Module__Compile and
+// polysnap__Module__Link, or one already in PsState::modules), or an error text in `out`.
+using PsImportFn = int (*)(void* ctx, PsState* st, const char* specifier, size_t specifier_len,
+                           const char* referrer, size_t referrer_len, uint32_t* id, PsBuf* out);
+
 struct Slot {
   PsState* owner;
   uint32_t index;
@@ -204,6 +210,9 @@ struct PsState {
   uint64_t next_handle = 1;
   // ES modules of the default context, by id.
   std::vector<ModuleEntry> modules;
+  // Runtimes: the host's answer to `import()` (see ImportDynamically); null until set.
+  PsImportFn import_fn = nullptr;
+  void* import_ctx = nullptr;
 
   uint64_t KeepHandle(v8::Local<v8::Value> v) {
     uint64_t id = next_handle++;
@@ -1268,10 +1277,107 @@ void InitializeImportMeta(v8::Local<v8::Context> ctx, v8::Local<v8::Module> modu
   }
 }
 
+// A function returning its data: `evaluated.then(() => namespace)` for ImportDynamically.
+void ReturnData(const v8::FunctionCallbackInfo<v8::Value>& info) { info.GetReturnValue().Set(info.Data()); }
+
+// The promise of module `id`'s namespace: the module instantiated (its new imports answered
+// by ResolveLinked) and evaluated in the default context, unless it already was (a module
+// captured in the snapshot keeps its state: its top level does not run again). Empty with an
+// exception thrown when instantiation fails or the module's evaluation failed before.
+v8::MaybeLocal<v8::Promise> EvaluatedNamespace(PsState* st, uint32_t id) {
+  v8::Isolate* isolate = st->isolate;
+  v8::EscapableHandleScope hs(isolate);
+  v8::Local<v8::Context> ctx = st->context.Get(isolate);
+  v8::Context::Scope cscope(ctx);
+  v8::Local<v8::Module> module = st->modules[id].module.Get(isolate);
+  if (module->GetStatus() == v8::Module::kUninstantiated &&
+      !module->InstantiateModule(ctx, ResolveLinked).FromMaybe(false)) {
+    return {};
+  }
+  if (module->GetStatus() == v8::Module::kErrored) {
+    isolate->ThrowException(module->GetException());
+    return {};
+  }
+  v8::Local<v8::Value> ns = module->GetModuleNamespace();
+  v8::Local<v8::Value> evaluated;
+  if (module->GetStatus() == v8::Module::kEvaluated) {
+    v8::Local<v8::Promise::Resolver> done;
+    if (!v8::Promise::Resolver::New(ctx).ToLocal(&done) || done->Resolve(ctx, ns).IsNothing()) return {};
+    return hs.Escape(done->GetPromise());
+  }
+  if (!module->Evaluate(ctx).ToLocal(&evaluated)) return {};
+  v8::Local<v8::Function> give_namespace;
+  v8::Local<v8::Promise> chained;
+  if (!evaluated->IsPromise() || !v8::Function::New(ctx, ReturnData, ns).ToLocal(&give_namespace) ||
+      !evaluated.As<v8::Promise>()->Then(ctx, give_namespace).ToLocal(&chained)) {
+    if (!isolate->IsExecutionTerminating()) ThrowError(isolate, "polysnap: V8 gave no promise for a module's evaluation", false);
+    return {};
+  }
+  return hs.Escape(chained);
+}
+
+// Why `import()` cannot load anything in `st`, or "" when it can.
+std::string ImportRefusal(PsState* st) {
+  if (st == nullptr) return "polysnap: this isolate has no polysnap state";
+  if (st->creator != nullptr) {
+    return "import() is not available while a snapshot is made: V8 10.2 cannot capture the module namespace "
+           "it gives (CreateBlob ends the process); import the module statically, or call import() after restore";
+  }
+  if (st->import_fn == nullptr) {
+    return "this runtime has no module loader, so import() cannot load anything (set one with "
+           "Runtime::set_module_loader)";
+  }
+  return "";
+}
+
+// V8's HostImportModuleDynamicallyCallback: the host resolves and loads `specifier` for the
+// script or module `resource_name` (a URL it already has is the same instance), then the
+// module is instantiated and evaluated here; the promise gives its namespace. Every failure
+// rejects the promise (never a crash): a refusal, the host's error, V8's exception.
+v8::MaybeLocal<v8::Promise> ImportDynamically(v8::Local<v8::Context> ctx, v8::Local<v8::Data> /*options*/,
+                                              v8::Local<v8::Value> resource_name, v8::Local<v8::String> specifier,
+                                              v8::Local<v8::FixedArray> /*import_assertions*/) {
+  v8::Isolate* isolate = ctx->GetIsolate();
+  v8::EscapableHandleScope hs(isolate);
+  v8::Local<v8::Promise::Resolver> resolver;
+  if (!v8::Promise::Resolver::New(ctx).ToLocal(&resolver)) return {};
+  auto* st = static_cast<PsState*>(isolate->GetData(kStateSlot));
+  std::string spec = ToUtf8(isolate, specifier);
+  std::string referrer = resource_name->IsString() ? ToUtf8(isolate, resource_name.As<v8::String>()) : "";
+  v8::TryCatch tc(isolate);
+  tc.SetVerbose(false);
+  v8::Local<v8::Promise> loaded;
+  std::string refusal = ImportRefusal(st);
+  if (!refusal.empty()) {
+    ThrowError(isolate, "import('" + spec + "'): " + refusal, false);
+  } else {
+    PsBuf error;
+    uint32_t id = 0;
+    int status = st->import_fn(st->import_ctx, st, spec.data(), spec.size(), referrer.data(), referrer.size(), &id,
+                               &error);
+    if (status != kOk) {
+      ThrowError(isolate, error.bytes, false);
+    } else if (id >= st->modules.size()) {
+      ThrowError(isolate, "polysnap: the host answered import('" + spec + "') with no module", false);
+    } else {
+      (void)EvaluatedNamespace(st, id).ToLocal(&loaded);
+    }
+  }
+  if (tc.HasTerminated()) return {};
+  if (loaded.IsEmpty()) {
+    v8::Local<v8::Value> exception = tc.HasCaught() ? tc.Exception() : v8::Local<v8::Value>(v8::Undefined(isolate));
+    if (resolver->Reject(ctx, exception).IsNothing()) return {};
+  } else if (resolver->Resolve(ctx, loaded).IsNothing()) {
+    return {};
+  }
+  return hs.Escape(resolver->GetPromise());
+}
+
 // Lets V8's module callbacks find `st` (its modules) from the isolate.
 void EnableModuleCallbacks(PsState* st) {
   st->isolate->SetData(kStateSlot, st);
   st->isolate->SetHostInitializeImportMetaObjectCallback(InitializeImportMeta);
+  st->isolate->SetHostImportModuleDynamicallyCallback(ImportDynamically);
 }
 
 // Enters `st`'s default context for a module call; false (an internal error in `out`) when
@@ -1418,6 +1524,7 @@ int polysnap__Builder__New(uint32_t count, const uint8_t* names, size_t names_le
   st->isolate = st->creator->GetIsolate();
   v8::Isolate* isolate = st->isolate;
   GuardHeapLimit(isolate);
+  EnableModuleCallbacks(st.get());
   // The constructor entered the isolate; leave it so each call can enter with a Scope.
   isolate->Exit();
   isolate->SetMicrotasksPolicy(v8::MicrotasksPolicy::kExplicit);
@@ -1458,7 +1565,7 @@ int polysnap__Builder__RunScript(PsState* st, int64_t context, const char* name,
 
 // Compiles `source` as an ES module of the default context named by `url` and returns its
 // id; `out` gets its import specifiers in request order (u32 count, then str each).
-int polysnap__Builder__CompileModule(PsState* st, const char* url, size_t url_len, const char* src,
+int polysnap__Module__Compile(PsState* st, const char* url, size_t url_len, const char* src,
                                      size_t src_len, uint32_t* id, PsBuf* out) {
   PS_GUARD_BEGIN
   if (st->built) {
@@ -1498,7 +1605,7 @@ int polysnap__Builder__CompileModule(PsState* st, const char* url, size_t url_le
 }
 
 // Links module `id`'s requests, in request order, to the modules `targets` names.
-int polysnap__Builder__LinkModule(PsState* st, uint32_t id, const uint32_t* targets, size_t count, PsBuf* out) {
+int polysnap__Module__Link(PsState* st, uint32_t id, const uint32_t* targets, size_t count, PsBuf* out) {
   PS_GUARD_BEGIN
   if (!ModuleInRange(st, id, out)) return kInternalError;
   for (size_t i = 0; i < count; i++) {
@@ -1511,7 +1618,7 @@ int polysnap__Builder__LinkModule(PsState* st, uint32_t id, const uint32_t* targ
 
 // Instantiates module `id` (its graph linked by LinkModule) and evaluates it, draining the
 // microtasks so that a top-level await settles before the next step.
-int polysnap__Builder__EvaluateModule(PsState* st, uint32_t id, PsBuf* out) {
+int polysnap__Module__Evaluate(PsState* st, uint32_t id, PsBuf* out) {
   PS_GUARD_BEGIN
   if (!ModuleInRange(st, id, out)) return kInternalError;
   v8::Isolate* isolate = st->isolate;
@@ -1783,6 +1890,7 @@ int polysnap__Runtime__NewFromSnapshot(const uint8_t* blob, size_t blob_len, uin
   st->isolate = v8::Isolate::New(params);
   v8::Isolate* isolate = st->isolate;
   GuardHeapLimit(isolate);
+  EnableModuleCallbacks(st.get());
   isolate->SetMicrotasksPolicy(v8::MicrotasksPolicy::kExplicit);
   std::string error;
   bool ok = true;
@@ -1977,8 +2085,15 @@ int polysnap__Runtime__LoadModules(PsState* st, uint32_t count, const uint8_t* u
   PS_GUARD_END(out)
 }
 
+// Sets the host's answer to `import()` (see ImportDynamically); `ctx` is passed back to
+// `fn` and must stay valid until the state is deleted.
+void polysnap__Runtime__SetImportHandler(PsState* st, PsImportFn fn, void* ctx) {
+  st->import_fn = fn;
+  st->import_ctx = ctx;
+}
+
 // Module `id`'s namespace object, encoded like a script's completion value.
-int polysnap__Runtime__ModuleNamespace(PsState* st, uint32_t id, PsBuf* out) {
+int polysnap__Module__Namespace(PsState* st, uint32_t id, PsBuf* out) {
   PS_GUARD_BEGIN
   if (!ModuleInRange(st, id, out)) return kInternalError;
   v8::Isolate* isolate = st->isolate;

@@ -355,6 +355,15 @@ impl snapshot_core::Runtime for Runtime {
         Runtime::enter_context(self, name).map_err(|e| Box::new(e) as ScriptError)
     }
 
+    fn set_module_loader(&mut self, loader: Box<dyn ModuleLoader>) -> Result<(), ScriptError> {
+        Runtime::set_module_loader(self, loader);
+        Ok(())
+    }
+
+    fn run_module(&mut self, root: ModuleSource) -> Result<(), ScriptError> {
+        Runtime::run_module(self, root).map_err(script_error)
+    }
+
     fn module_namespace(&mut self, url: &str) -> Result<HostValue, ScriptError> {
         Runtime::module_namespace(self, url).map_err(script_error)
     }

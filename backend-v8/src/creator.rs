@@ -11,6 +11,7 @@ use crate::convert;
 use crate::envelope;
 use crate::error::V8Error;
 use crate::ffi;
+use crate::modules::ModuleGraph;
 use crate::natives::{self, NativeSpec, NativeTable};
 use crate::platform;
 
@@ -43,10 +44,8 @@ pub struct SnapshotBuilder {
     table: Option<Box<NativeTable>>,
     // The named contexts' names, in the shim's (and V8's AddContext) index order.
     contexts: Vec<String>,
-    // The ES modules' URLs, in the shim's id order (see crate::modules).
-    pub(crate) modules: Vec<String>,
-    // Modules compiled but not linked yet: their import specifiers, by id.
-    pub(crate) unlinked: std::collections::HashMap<u32, Vec<String>>,
+    // The ES modules, in the shim's id order (see crate::modules).
+    pub(crate) graph: ModuleGraph,
     _not_send: PhantomData<*mut ()>,
 }
 
@@ -84,8 +83,7 @@ impl SnapshotBuilder {
             state: NonNull::new(state),
             table: Some(table),
             contexts: Vec::new(),
-            modules: Vec::new(),
-            unlinked: std::collections::HashMap::new(),
+            graph: ModuleGraph::capturing(),
             _not_send: PhantomData,
         };
         buf.check(status, "<snapshot creator>")?;
@@ -220,7 +218,7 @@ impl SnapshotBuilder {
         let payload = self.raw_blob(code)?;
         let table = self.table.as_ref().expect("a live builder always has a table");
         let natives: Vec<_> = table.natives.iter().map(|n| (n.id, n.name.as_str())).collect();
-        envelope::wrap(&payload, &natives, &self.contexts, &self.modules)
+        envelope::wrap(&payload, &natives, &self.contexts, &self.graph.urls)
     }
 
     /// Makes a snapshot with warm code but without warm state.
@@ -239,12 +237,12 @@ impl SnapshotBuilder {
     /// warm-up runs in (a copy of) the default context only, so it compiles what the default
     /// context's code calls; code only a named context runs stays lazy.
     pub fn build_warm(mut self, file_name: &str, warm_up: &str) -> Result<Vec<u8>, V8Error> {
-        if !self.modules.is_empty() {
+        if !self.graph.urls.is_empty() {
             return Err(V8Error::InvalidInput {
                 expected:
                     "a builder without ES modules for a warm snapshot (warm code and modules are not combined yet)"
                         .into(),
-                found: format!("{} modules", self.modules.len()),
+                found: format!("{} modules", self.graph.urls.len()),
             });
         }
         let cold = self.raw_blob(CodeHandling::Clear)?;

@@ -123,12 +123,12 @@ pub enum V8Error {
         /// The line of the `import` or `export`.
         line: usize,
     },
-    /// A module URL the runtime's snapshot does not hold.
-    #[error("the snapshot has no module {url}: its modules are {}", if available.is_empty() { "none".to_owned() } else { available.join(", ") })]
+    /// A module URL the runtime does not hold (neither its snapshot's nor loaded since).
+    #[error("the runtime has no module {url}: its modules are {}", if available.is_empty() { "none".to_owned() } else { available.join(", ") })]
     UnknownModule {
         /// The URL asked for.
         url: String,
-        /// The snapshot's module URLs.
+        /// The runtime's module URLs.
         available: Vec<String>,
     },
     /// A native that is not a function was handed to the backend.

@@ -44,6 +44,21 @@ pub struct PsState {
 pub type DispatchFn =
     unsafe extern "C" fn(ctx: *mut c_void, index: u32, args: *const u8, args_len: usize, out: *mut PsBuf) -> c_int;
 
+/// The Rust side of `import(specifier)` in a runtime: called by the shim's
+/// HostImportModuleDynamicallyCallback with the specifier and the importing script's or
+/// module's name; loads the module (compiling and linking what is new through `state`) and
+/// writes its id, or returns a non-zero status with a UTF-8 error text in `out`.
+pub type ImportFn = unsafe extern "C" fn(
+    ctx: *mut c_void,
+    state: *mut PsState,
+    specifier: *const c_char,
+    specifier_len: usize,
+    referrer: *const c_char,
+    referrer_len: usize,
+    id: *mut u32,
+    out: *mut PsBuf,
+) -> c_int;
+
 /// The environment variable that names the shim when the program no longer sits beside the
 /// build that compiled it.
 pub const SHIM_ENV: &str = "POLYSNAP_V8_SHIM";
@@ -179,9 +194,10 @@ shim_functions! {
         src_len: usize,
         out: *mut PsBuf,
     ) -> c_int;
-    /// Compiles an ES module of the default context named by `url`; writes its id, and its
-    /// import specifiers into `out` (u32 count, then u32 length + UTF-8 each).
-    pub fn polysnap__Builder__CompileModule(
+    /// Compiles an ES module of the default context named by `url` (builders and runtimes);
+    /// writes its id, and its import specifiers into `out` (u32 count, then u32 length +
+    /// UTF-8 each).
+    pub fn polysnap__Module__Compile(
         state: *mut PsState,
         url: *const c_char,
         url_len: usize,
@@ -191,7 +207,7 @@ shim_functions! {
         out: *mut PsBuf,
     ) -> c_int;
     /// Links module `id`'s requests, in order, to the modules `targets[..count]`.
-    pub fn polysnap__Builder__LinkModule(
+    pub fn polysnap__Module__Link(
         state: *mut PsState,
         id: u32,
         targets: *const u32,
@@ -199,7 +215,7 @@ shim_functions! {
         out: *mut PsBuf,
     ) -> c_int;
     /// Instantiates and evaluates module `id`, draining microtasks (top-level await settles).
-    pub fn polysnap__Builder__EvaluateModule(state: *mut PsState, id: u32, out: *mut PsBuf) -> c_int;
+    pub fn polysnap__Module__Evaluate(state: *mut PsState, id: u32, out: *mut PsBuf) -> c_int;
     /// Creates a named context (setup guards, natives installed) and writes its index,
     /// which becomes its `AddContext` index when the blob is made.
     pub fn polysnap__Builder__NewContext(state: *mut PsState, index: *mut u32, out: *mut PsBuf) -> c_int;
@@ -314,7 +330,10 @@ shim_functions! {
         out: *mut PsBuf,
     ) -> c_int;
     /// Module `id`'s namespace object, encoded like a script's completion value.
-    pub fn polysnap__Runtime__ModuleNamespace(state: *mut PsState, id: u32, out: *mut PsBuf) -> c_int;
+    pub fn polysnap__Module__Namespace(state: *mut PsState, id: u32, out: *mut PsBuf) -> c_int;
+    /// Sets the host's answer to `import()`: `import` is called with `ctx` (which must stay
+    /// valid until the state is deleted) for every `import(specifier)`.
+    pub fn polysnap__Runtime__SetImportHandler(state: *mut PsState, import: ImportFn, ctx: *mut c_void);
     /// How many opaque handles (`HostValue::Handle`) the state keeps.
     pub fn polysnap__Runtime__HandleCount(state: *mut PsState) -> u64;
     /// Releases every opaque handle the state keeps.

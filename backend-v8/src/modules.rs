@@ -1,19 +1,25 @@
 //! ES modules: a module graph compiled, linked and evaluated in a builder's default context
 //! (top-level await settled by the microtask queue), captured with the context, and found
-//! again by URL in a runtime restored from the blob.
+//! again by URL in a runtime restored from the blob; in a runtime, module graphs run fresh
+//! ([`Runtime::run_module`]) and `import()` loads through the host's loader.
 //!
-//! The host resolves imports ([`ModuleLoader`]); each URL is compiled once per builder, so
-//! a cycle or a module imported twice is one instance. The blob's envelope lists the module
-//! URLs in id order and V8 keeps the modules as the default context's snapshot data (in the
-//! same order), so a restored runtime has the same instances, their state as captured.
+//! The host resolves imports ([`ModuleLoader`]); each URL is compiled once per isolate
+//! ([`ModuleGraph`]), so a cycle or a module imported twice is one instance. The blob's
+//! envelope lists the module URLs in id order and V8 keeps the modules as the default
+//! context's snapshot data (in the same order), so a restored runtime has the same
+//! instances, their state as captured; `import()` of one of them gives that instance (its
+//! top level does not run again), of a new URL a module loaded then, which may import
+//! captured ones.
 //!
 //! V8 10.2 cannot serialize a module namespace object (the getter of its entries is not in
 //! any external-reference table: `CreateBlob` ends the process), so a builder never makes
 //! one: a module whose source binds one (`import * as`, `export * as`) is refused by line
-//! before it is compiled, and `import()` rejects while building (V8 has no host callback
-//! then). A restored runtime makes namespaces on first use ([`Runtime::module_namespace`]).
+//! before it is compiled, and `import()` rejects while building, saying why. A runtime
+//! makes namespaces on demand ([`Runtime::module_namespace`], `import()`).
 
-use std::ffi::c_char;
+use std::collections::HashMap;
+use std::ffi::{c_char, c_int, c_void};
+use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use snapshot_core::{HostValue, ModuleLoader, ModuleSource};
 
@@ -23,16 +29,41 @@ use crate::error::V8Error;
 use crate::ffi;
 use crate::{Runtime, SnapshotBuilder};
 
-impl SnapshotBuilder {
-    /// Runs the module graph rooted at `root` in the default context: every import loaded
-    /// through `loader` (each URL compiled once, modules of earlier graphs included), the
-    /// graph linked, the root evaluated and its top-level await settled. Its modules are
-    /// captured with the context; a restored [`Runtime`] finds them by URL.
-    pub fn run_module(&mut self, root: ModuleSource, loader: &mut dyn ModuleLoader) -> Result<(), V8Error> {
-        let root_id = self.module_id(&root)?;
+/// The ES modules of one isolate's default context: their URLs in the shim's id order, the
+/// imports of those compiled but not linked yet, and (runtimes) the loader `import()` uses.
+#[derive(Default)]
+pub(crate) struct ModuleGraph {
+    pub(crate) urls: Vec<String>,
+    // A builder's graph: its modules are captured, so none may make a namespace object.
+    capturing: bool,
+    unlinked: HashMap<u32, Vec<String>>,
+    loader: Option<Box<dyn ModuleLoader>>,
+}
+
+impl ModuleGraph {
+    /// A builder's graph (no module of it may make a namespace object).
+    pub(crate) fn capturing() -> ModuleGraph {
+        ModuleGraph { capturing: true, ..ModuleGraph::default() }
+    }
+
+    /// A graph of the modules a snapshot restored (already linked and evaluated).
+    pub(crate) fn restored(urls: Vec<String>) -> ModuleGraph {
+        ModuleGraph { urls, ..ModuleGraph::default() }
+    }
+
+    /// Compiles `root` and every module it imports that `state` does not have yet (each
+    /// URL once), links them, and returns `root`'s id. Nothing is evaluated.
+    fn load(
+        &mut self,
+        state: *mut ffi::PsState,
+        root: &ModuleSource,
+        loader: &mut dyn ModuleLoader,
+    ) -> Result<u32, V8Error> {
+        let root_id = self.compile(state, root)?;
         let mut pending = vec![(root_id, root.url.clone())];
         while let Some((id, url)) = pending.pop() {
-            let Some(specifiers) = self.unlinked.remove(&id) else { continue };
+            // Removed once linked: after a failed load, a later one walks them again.
+            let Some(specifiers) = self.unlinked.get(&id).cloned() else { continue };
             let mut targets = Vec::with_capacity(specifiers.len());
             for specifier in specifiers {
                 let module = loader.load(&specifier, &url).map_err(|reason| V8Error::ModuleNotLoaded {
@@ -40,33 +71,47 @@ impl SnapshotBuilder {
                     referrer: url.clone(),
                     reason,
                 })?;
-                let target = self.module_id(&module)?;
+                let target = self.compile(state, &module)?;
                 pending.push((target, module.url));
                 targets.push(target);
             }
-            self.link_module(id, &targets)?;
+            self.link(state, id, &targets)?;
+            self.unlinked.remove(&id);
         }
-        let buf = Buf::new()?;
-        // SAFETY: the state is live and `root_id` one of its modules, its graph linked.
-        let status = unsafe { ffi::polysnap__Builder__EvaluateModule(self.state(), root_id, buf.as_ptr()) };
-        buf.check(status, &root.url)
+        Ok(root_id)
+    }
+
+    /// Calls `f` with this graph and its own loader (taken out meanwhile; no JavaScript runs
+    /// while a graph loads, so nothing can set another). Without one, every import is an
+    /// error saying so.
+    fn with_own_loader<R>(&mut self, f: impl FnOnce(&mut ModuleGraph, &mut dyn ModuleLoader) -> R) -> R {
+        let mut loader = self.loader.take();
+        let mut none = no_loader;
+        let result = match loader.as_deref_mut() {
+            Some(loader) => f(self, loader),
+            None => f(self, &mut none),
+        };
+        self.loader = loader;
+        result
     }
 
     /// The id of `module`, compiling it when its URL is new (its imports then wait in
-    /// `unlinked` for [`run_module`](Self::run_module) to link them).
-    fn module_id(&mut self, module: &ModuleSource) -> Result<u32, V8Error> {
-        if let Some(id) = self.modules.iter().position(|url| *url == module.url) {
-            return Ok(id as u32);
+    /// `unlinked` to be linked).
+    fn compile(&mut self, state: *mut ffi::PsState, module: &ModuleSource) -> Result<u32, V8Error> {
+        if let Some(id) = self.id_of(&module.url) {
+            return Ok(id);
         }
         if let Some(&line) = snapshot_core::scan::namespace_bindings(&module.source).first() {
-            return Err(V8Error::ModuleNamespace { url: module.url.clone(), line });
+            if self.capturing {
+                return Err(V8Error::ModuleNamespace { url: module.url.clone(), line });
+            }
         }
         let buf = Buf::new()?;
         let mut id = 0u32;
         // SAFETY: the state is live; the strings are valid for the call (V8 copies them).
         let status = unsafe {
-            ffi::polysnap__Builder__CompileModule(
-                self.state(),
+            ffi::polysnap__Module__Compile(
+                state,
                 module.url.as_ptr() as *const c_char,
                 module.url.len(),
                 module.source.as_ptr() as *const c_char,
@@ -76,28 +121,29 @@ impl SnapshotBuilder {
             )
         };
         buf.check(status, &module.url)?;
-        debug_assert_eq!(id as usize, self.modules.len(), "the shim's ids are ours");
-        self.modules.push(module.url.clone());
+        debug_assert_eq!(id as usize, self.urls.len(), "the shim's ids are ours");
+        self.urls.push(module.url.clone());
         self.unlinked.insert(id, specifiers(buf.bytes())?);
         Ok(id)
     }
 
-    fn link_module(&mut self, id: u32, targets: &[u32]) -> Result<(), V8Error> {
+    fn link(&self, state: *mut ffi::PsState, id: u32, targets: &[u32]) -> Result<(), V8Error> {
         let buf = Buf::new()?;
         // SAFETY: the state is live; `targets` is a valid slice for the call (the shim copies
         // it and checks every id).
-        let status = unsafe {
-            ffi::polysnap__Builder__LinkModule(self.state(), id, targets.as_ptr(), targets.len(), buf.as_ptr())
-        };
-        buf.check(status, &self.modules[id as usize])
+        let status = unsafe { ffi::polysnap__Module__Link(state, id, targets.as_ptr(), targets.len(), buf.as_ptr()) };
+        buf.check(status, &self.urls[id as usize])
     }
 
-    /// The URLs of the modules run so far, in id order.
-    pub fn module_urls(&self) -> &[String] {
-        &self.modules
+    fn id_of(&self, url: &str) -> Option<u32> {
+        self.urls.iter().position(|u| u == url).map(|id| id as u32)
+    }
+
+    /// The context pointer the shim passes back to [`import_module`].
+    fn as_ctx(&mut self) -> *mut c_void {
+        self as *mut ModuleGraph as *mut c_void
     }
 }
-
 /// The import specifiers the shim wrote: u32 count, then (u32 length, UTF-8) each.
 fn specifiers(bytes: &[u8]) -> Result<Vec<String>, V8Error> {
     let mut rest = bytes;
@@ -116,6 +162,36 @@ fn specifiers(bytes: &[u8]) -> Result<Vec<String>, V8Error> {
             Ok(String::from_utf8_lossy(take(len)?).into_owned())
         })
         .collect()
+}
+
+fn no_loader(_specifier: &str, _referrer: &str) -> Result<ModuleSource, String> {
+    Err("this runtime has no module loader (set one with Runtime::set_module_loader)".into())
+}
+
+/// Evaluates module `id` of `state` (instantiated first when it is new), draining the
+/// microtasks so that a top-level await settles.
+fn evaluate(state: *mut ffi::PsState, id: u32, url: &str) -> Result<(), V8Error> {
+    let buf = Buf::new()?;
+    // SAFETY: the state is live and `id` one of its modules, its graph linked.
+    let status = unsafe { ffi::polysnap__Module__Evaluate(state, id, buf.as_ptr()) };
+    buf.check(status, url)
+}
+
+impl SnapshotBuilder {
+    /// Runs the module graph rooted at `root` in the default context: every import loaded
+    /// through `loader` (each URL compiled once, modules of earlier graphs included), the
+    /// graph linked, the root evaluated and its top-level await settled. Its modules are
+    /// captured with the context; a restored [`Runtime`] finds them by URL.
+    pub fn run_module(&mut self, root: ModuleSource, loader: &mut dyn ModuleLoader) -> Result<(), V8Error> {
+        let state = self.state();
+        let id = self.graph.load(state, &root, loader)?;
+        evaluate(state, id, &root.url)
+    }
+
+    /// The URLs of the modules run so far, in id order.
+    pub fn module_urls(&self) -> &[String] {
+        &self.graph.urls
+    }
 }
 
 impl Runtime {
@@ -139,25 +215,118 @@ impl Runtime {
             ffi::polysnap__Runtime__LoadModules(self.state_ptr(), count, encoded.as_ptr(), encoded.len(), buf.as_ptr())
         };
         buf.check(status, "<modules>")?;
-        self.modules = urls;
+        *self.modules = ModuleGraph::restored(urls);
         Ok(())
     }
 
-    /// The URLs of the snapshot's modules, in id order (empty for a fresh runtime).
-    pub fn module_urls(&self) -> &[String] {
-        &self.modules
+    /// Points the shim's `import()` at this runtime's module graph.
+    pub(crate) fn answer_imports(&mut self) {
+        let ctx = self.modules.as_ctx();
+        // SAFETY: the state is live; `ctx` is the boxed graph, which the runtime drops only
+        // after deleting the state (see Drop), and `import_module` matches ImportFn.
+        unsafe { ffi::polysnap__Runtime__SetImportHandler(self.state_ptr(), import_module, ctx) }
     }
 
-    /// The namespace of the captured module `url`, converted (see [`crate::convert`]): its
-    /// exports as they are now, the same module instance the setup evaluated.
+    /// Sets the loader that resolves the imports of [`run_module`](Self::run_module) and
+    /// every `import(specifier)` a script or module runs: given the specifier and the
+    /// importing script's name or module's URL, it returns the module's URL and source. A
+    /// URL the runtime already has (a module of the snapshot, one loaded before) is that
+    /// instance; its source is not compiled again.
+    pub fn set_module_loader(&mut self, loader: Box<dyn ModuleLoader>) {
+        self.modules.loader = Some(loader);
+    }
+
+    /// Runs the module graph rooted at `root` in the default context, as a builder does
+    /// (imports through the loader set with [`set_module_loader`](Self::set_module_loader);
+    /// a URL the runtime already has is that instance), and settles its top-level await.
+    pub fn run_module(&mut self, root: ModuleSource) -> Result<(), V8Error> {
+        let state = self.state_ptr();
+        let id = self.modules.with_own_loader(|graph, loader| graph.load(state, &root, loader))?;
+        evaluate(state, id, &root.url)
+    }
+
+    /// The URLs of the runtime's modules in id order: the snapshot's, then those loaded
+    /// since (empty for a fresh runtime that ran none).
+    pub fn module_urls(&self) -> &[String] {
+        &self.modules.urls
+    }
+
+    /// The namespace of module `url` (of the snapshot, or loaded since), converted (see
+    /// [`crate::convert`]): its exports as they are now, the same module instance the setup
+    /// evaluated.
     pub fn module_namespace(&mut self, url: &str) -> Result<HostValue, V8Error> {
-        let Some(id) = self.modules.iter().position(|m| m == url) else {
-            return Err(V8Error::UnknownModule { url: url.to_owned(), available: self.modules.clone() });
+        let Some(id) = self.modules.id_of(url) else {
+            return Err(V8Error::UnknownModule { url: url.to_owned(), available: self.modules.urls.clone() });
         };
         let buf = Buf::new()?;
         // SAFETY: the state is live and `id` one of its loaded modules.
-        let status = unsafe { ffi::polysnap__Runtime__ModuleNamespace(self.state_ptr(), id as u32, buf.as_ptr()) };
+        let status = unsafe { ffi::polysnap__Module__Namespace(self.state_ptr(), id, buf.as_ptr()) };
         buf.check(status, url)?;
         convert::decode(buf.bytes())
     }
+}
+
+/// The shim's `import(specifier)` from the script or module `referrer`: the module loaded
+/// (new modules compiled and linked) through the graph's loader; its id in `id`, or an error
+/// text in `out`.
+///
+/// # Safety
+/// `ctx` must be the live [`ModuleGraph`] of `state` with no Rust reference to it held
+/// across the call that reached V8; the strings must be readable for their lengths and
+/// `id`, `out` valid. The shim guarantees these: it calls from V8's callback, during a call
+/// of the runtime's that borrows nothing of the graph.
+unsafe extern "C" fn import_module(
+    ctx: *mut c_void,
+    state: *mut ffi::PsState,
+    specifier: *const c_char,
+    specifier_len: usize,
+    referrer: *const c_char,
+    referrer_len: usize,
+    id: *mut u32,
+    out: *mut ffi::PsBuf,
+) -> c_int {
+    let outcome = catch_unwind(AssertUnwindSafe(|| {
+        // SAFETY: per this function's contract.
+        let (graph, specifier, referrer) =
+            unsafe { (&mut *(ctx as *mut ModuleGraph), text(specifier, specifier_len), text(referrer, referrer_len)) };
+        import(graph, state, &specifier, &referrer)
+    }));
+    let message = match outcome {
+        Ok(Ok(module)) => {
+            // SAFETY: `id` is valid (contract).
+            unsafe { *id = module };
+            return ffi::OK;
+        }
+        Ok(Err(message)) => message,
+        Err(panic) => {
+            let what =
+                panic.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| panic.downcast_ref::<String>().cloned());
+            format!("import(): the module loader panicked: {}", what.as_deref().unwrap_or("non-string panic payload"))
+        }
+    };
+    // SAFETY: `out` is a live shim buffer (contract); the message is a valid slice.
+    unsafe { ffi::polysnap__Buf__Append(out, message.as_ptr(), message.len()) };
+    ffi::INTERNAL_ERROR
+}
+
+/// The module `import(specifier)` from `referrer` names, loaded into `graph`.
+fn import(graph: &mut ModuleGraph, state: *mut ffi::PsState, specifier: &str, referrer: &str) -> Result<u32, String> {
+    let from = if referrer.is_empty() { "<unknown>" } else { referrer };
+    let failed = |reason: String| format!("import('{specifier}') from {from}: {reason}");
+    graph.with_own_loader(|graph, loader| {
+        let module = loader.load(specifier, referrer).map_err(failed)?;
+        graph.load(state, &module, loader).map_err(|e| failed(e.to_string()))
+    })
+}
+
+/// A UTF-8 text from the shim (lossy: the shim only passes what V8 gave as UTF-8).
+///
+/// # Safety
+/// `p` must be readable for `len` bytes (or `len` zero).
+unsafe fn text(p: *const c_char, len: usize) -> String {
+    if len == 0 {
+        return String::new();
+    }
+    // SAFETY: per this function's contract.
+    String::from_utf8_lossy(unsafe { std::slice::from_raw_parts(p as *const u8, len) }).into_owned()
 }

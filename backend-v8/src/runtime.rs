@@ -12,6 +12,7 @@ use crate::convert;
 use crate::envelope::{self, BlobHeader};
 use crate::error::V8Error;
 use crate::ffi;
+use crate::modules::ModuleGraph;
 use crate::natives::{self, NativeSpec, NativeTable};
 use crate::platform;
 
@@ -28,8 +29,9 @@ pub struct Runtime {
     // The snapshot's named contexts in index order, and which one scripts run in.
     contexts: Vec<String>,
     current: Option<usize>,
-    // The snapshot's ES modules' URLs, in id order (see crate::modules).
-    pub(crate) modules: Vec<String>,
+    // The ES modules, in id order (see crate::modules); boxed, as the shim calls back into
+    // it for `import()`, and dropped after the state is deleted (see Drop).
+    pub(crate) modules: Box<ModuleGraph>,
     _not_send: PhantomData<*mut ()>,
 }
 
@@ -121,16 +123,17 @@ impl Runtime {
             buf.check(status, "<isolate>")?;
             return Err(V8Error::Internal("the shim returned no isolate".into()));
         };
-        let runtime = Runtime {
+        let mut runtime = Runtime {
             state,
             table,
             blob,
             contexts: Vec::new(),
             current: None,
-            modules: Vec::new(),
+            modules: Box::default(),
             _not_send: PhantomData,
         };
         buf.check(status, "<isolate>")?;
+        runtime.answer_imports();
         Ok(runtime)
     }
 

@@ -165,7 +165,96 @@ fn a_namespace_before_capture_is_refused_by_line() {
     let mut builder = SnapshotBuilder::new(vec![]).unwrap();
     builder.run_module(root(&files, "main.mjs"), &mut loader(&files)).unwrap();
     let mut runtime = Runtime::from_blob(builder.build(CodeHandling::Clear).unwrap(), vec![]).unwrap();
-    assert_eq!(runtime.eval("why").unwrap(), HostValue::String("Error: Not supported".into()));
+    let HostValue::String(why) = runtime.eval("why").unwrap() else { panic!("a string") };
+    assert!(why.contains("import('./counter.mjs'): import() is not available while a snapshot is made"), "{why}");
     let HostValue::Object(main) = runtime.module_namespace("file:///app/main.mjs").unwrap() else { panic!() };
     assert!(main.iter().any(|(k, _)| k == "bump"), "`export *` re-exports: {main:?}");
+}
+
+/// A loader the runtime owns, over `files` (by `file:///app/NAME`), counting its loads.
+fn owned_loader(files: HashMap<String, String>) -> Box<dyn snapshot_core::ModuleLoader> {
+    Box::new(move |specifier: &str, _referrer: &str| {
+        let url = format!("file:///app/{}", specifier.trim_start_matches("./"));
+        let source = files.get(&url).ok_or_else(|| format!("no file {url}"))?;
+        Ok(ModuleSource { url, source: source.clone() })
+    })
+}
+
+const EXTRA: &str = "import { count, bump } from './counter.mjs';
+globalThis.extraRuns = (globalThis.extraRuns ?? 0) + 1;
+export const seen = count;
+export const bumpFromExtra = bump;";
+
+/// `import()` after restore: a captured module is the same instance (its top level does
+/// not run again, its state as captured), a new one is loaded then and links to captured
+/// ones; failures reject the promise, naming the specifier and the importer.
+#[test]
+fn dynamic_import_after_restore_gives_captured_instances_and_loads_new_modules() {
+    let mut runtime = Runtime::from_blob(sample_blob(), vec![]).unwrap();
+    let mut files = app(&[("counter.mjs", COUNTER), ("a.mjs", A), ("b.mjs", B), ("main.mjs", MAIN)]);
+    files.insert("file:///app/extra.mjs".into(), EXTRA.into());
+    files.insert("file:///app/broken.mjs".into(), "export const = 1;".into());
+    files.insert("file:///app/thrower.mjs".into(), "throw new RangeError('top');".into());
+    runtime.set_module_loader(owned_loader(files));
+    let settle = |runtime: &mut Runtime, script: &str| -> HostValue {
+        runtime
+            .eval(&format!("globalThis.out = 'pending'; ({script}).then(v => {{ out = v; }}, e => {{ out = 'rejected: ' + e; }}); 0"))
+            .unwrap();
+        runtime.eval("out").unwrap()
+    };
+    assert_eq!(settle(&mut runtime, "import('./counter.mjs').then(ns => ns.count)"), HostValue::Number(2.0));
+    assert_eq!(
+        settle(&mut runtime, "import('./main.mjs').then(ns => ns.ready + ' ' + readCount())"),
+        HostValue::String("after await 2".into()),
+        "main's top level (two bumps) did not run again"
+    );
+    assert_eq!(
+        settle(
+            &mut runtime,
+            "Promise.all([import('./counter.mjs'), import('./counter.mjs')]).then(([a, b]) => a === b)"
+        ),
+        HostValue::Bool(true),
+        "one namespace object per module"
+    );
+    assert_eq!(
+        settle(
+            &mut runtime,
+            "import('./extra.mjs').then(ns => { ns.bumpFromExtra(); return [ns.seen, readCount(), extraRuns]; })"
+        ),
+        HostValue::Array(vec![HostValue::Number(2.0), HostValue::Number(3.0), HostValue::Number(1.0)]),
+        "a new module sees and changes the captured instance"
+    );
+    assert_eq!(settle(&mut runtime, "import('./extra.mjs').then(() => extraRuns)"), HostValue::Number(1.0));
+    assert!(runtime.module_urls().contains(&"file:///app/extra.mjs".to_owned()));
+    let HostValue::Object(extra) = runtime.module_namespace("file:///app/extra.mjs").unwrap() else { panic!() };
+    assert!(extra.iter().any(|(k, v)| k == "seen" && *v == HostValue::Number(2.0)), "{extra:?}");
+    for (specifier, expected) in [
+        ("./missing.mjs", "import('./missing.mjs') from <eval>: no file file:///app/missing.mjs"),
+        ("./broken.mjs", "SyntaxError"),
+        ("./thrower.mjs", "RangeError: top"),
+    ] {
+        let HostValue::String(out) = settle(&mut runtime, &format!("import('{specifier}')")) else { panic!() };
+        assert!(out.starts_with("rejected: ") && out.contains(expected), "{specifier}: {out}");
+    }
+    assert_eq!(runtime.eval("readCount()").unwrap(), HostValue::Number(3.0), "the runtime goes on");
+}
+
+/// Without a loader, `import()` rejects saying so; in a fresh runtime a module graph runs
+/// as in a builder, and `import()` from it loads through the loader.
+#[test]
+fn fresh_runtimes_run_module_graphs_and_import_without_a_loader_rejects() {
+    let mut runtime = Runtime::fresh(vec![]).unwrap();
+    runtime.eval("globalThis.out = ''; import('./x.mjs').catch(e => { out = String(e); }); 0").unwrap();
+    let HostValue::String(out) = runtime.eval("out").unwrap() else { panic!() };
+    assert!(out.contains("import('./x.mjs') from <eval>: ") && out.contains("no module loader"), "{out}");
+    let files = app(&[("counter.mjs", COUNTER), ("a.mjs", A), ("b.mjs", B), ("main.mjs", MAIN), ("extra.mjs", EXTRA)]);
+    let main = root(&files, "main.mjs");
+    let without = runtime.run_module(main.clone()).unwrap_err();
+    assert!(without.to_string().contains("no module loader"), "{without}");
+    runtime.set_module_loader(owned_loader(files));
+    runtime.run_module(main).unwrap();
+    assert_eq!(runtime.eval("readCount()").unwrap(), HostValue::Number(2.0));
+    assert_eq!(runtime.eval("callA()").unwrap(), HostValue::String("abab".into()));
+    runtime.eval("import('./extra.mjs').then(ns => { globalThis.seenFresh = ns.seen; }); 0").unwrap();
+    assert_eq!(runtime.eval("seenFresh").unwrap(), HostValue::Number(2.0));
 }

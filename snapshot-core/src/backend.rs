@@ -355,6 +355,24 @@ pub trait Runtime: ScriptHost + Sized + 'static {
         Err(Box::new(Unsupported::of::<Self::A>(Capabilities::ES_MODULES, "look up an ES module")))
     }
 
+    /// Sets the loader that resolves the imports of [`run_module`](Self::run_module) and of
+    /// every `import(specifier)` a script or module runs (capability `ES_MODULES`): a URL the
+    /// runtime already has (a module of the snapshot, one loaded before) is that instance.
+    /// Engines without the capability refuse with [`Unsupported`].
+    fn set_module_loader(&mut self, loader: Box<dyn ModuleLoader>) -> Result<(), ScriptError> {
+        let _ = loader;
+        Err(Box::new(Unsupported::of::<Self::A>(Capabilities::ES_MODULES, "load ES modules")))
+    }
+
+    /// Runs the ES module graph rooted at `root` in the default context, as a builder does
+    /// (capability `ES_MODULES`): imports through the loader set with
+    /// [`set_module_loader`](Self::set_module_loader), top-level await settled. Engines
+    /// without the capability refuse with [`Unsupported`].
+    fn run_module(&mut self, root: ModuleSource) -> Result<(), ScriptError> {
+        let _ = root;
+        Err(Box::new(Unsupported::of::<Self::A>(Capabilities::ES_MODULES, "run an ES module")))
+    }
+
     /// Makes the named context current for [`ScriptHost::run_script`] (`None`: the default
     /// context). Engines without `NAMED_CONTEXTS` refuse any name with [`Unsupported`].
     fn enter_context(&mut self, name: Option<&str>) -> Result<(), ScriptError> {
