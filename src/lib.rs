@@ -67,7 +67,9 @@ pub use erased::{make, make_with, Runtime};
 pub use error::Error;
 pub use mapped::SnapshotFile;
 pub use pipeline::auto::make_auto;
-pub use pipeline::life_cycle::{capture_and_restore_in_place, fresh, fresh_building, fresh_life_cycle};
+pub use pipeline::life_cycle::{
+    capture_and_restore_in_place, fresh, fresh_building, fresh_life_cycle, use_module_resolver,
+};
 pub use pipeline::make::{make_snapshot, write_snapshot};
 pub use pipeline::options::{MakeOptions, ModuleResolver, Progress, VERIFY_STEP};
 pub use pipeline::restore::{lookup_identity, restore, run_main};

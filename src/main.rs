@@ -90,6 +90,9 @@ enum Command {
         /// A named context set up by a script, captured beside the default one (V8).
         #[arg(long = "context", value_name = "NAME=SCRIPT", value_parser = parse_context)]
         contexts: Vec<(String, PathBuf)>,
+        /// Every SCRIPT is an ES module (`.mjs` files are anyway): imports resolve like Node's.
+        #[arg(long)]
+        module: bool,
         /// The setup scripts, run in order.
         #[arg(required = true)]
         scripts: Vec<PathBuf>,
@@ -98,8 +101,11 @@ enum Command {
     Run {
         /// The snapshot.
         file: PathBuf,
-        /// Scripts to run after main().
+        /// Scripts to run after main(); they and -p may `import()` modules (V8).
         scripts: Vec<PathBuf>,
+        /// Every SCRIPT is an ES module (`.mjs` files are anyway): imports resolve like Node's.
+        #[arg(long)]
+        module: bool,
         /// Print String(EXPR) and a newline.
         #[arg(short = 'p', long = "print")]
         print: Option<String>,
@@ -119,6 +125,9 @@ enum Command {
         /// The engine.
         #[arg(long, value_enum)]
         engine: Engine,
+        /// Every SCRIPT is an ES module (`.mjs` files are anyway): imports resolve like Node's.
+        #[arg(long)]
+        module: bool,
         /// The setup scripts, run in order.
         #[arg(required = true)]
         scripts: Vec<PathBuf>,
@@ -199,7 +208,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse_from(node_style_flags(std::env::args().collect()));
     let result = match cli.command {
         Command::Make { engine, output, .. } if !in_child => guard::run_in_child(engine.into(), &output),
-        Command::Make { engine, output, warmup, embed_names, files, strategy, no_verify, contexts, scripts } => {
+        Command::Make { engine, output, warmup, embed_names, files, strategy, no_verify, contexts, module, scripts } => {
             let files = match files {
                 Files::Error => FilePolicy::Error,
                 Files::Reopen => FilePolicy::Reopen,
@@ -211,6 +220,7 @@ fn main() -> ExitCode {
                 warmup,
                 embed_names,
                 scripts,
+                module,
                 files,
                 contexts,
                 strategy: match strategy {
@@ -222,16 +232,16 @@ fn main() -> ExitCode {
             };
             make::make(&args).map(|bytes| eprintln!("polysnap: wrote {} ({bytes} bytes)", output.display()))
         }
-        Command::Run { file, scripts, print, modules, context, args } => {
+        Command::Run { file, scripts, module, print, modules, context, args } => {
             let modules = match modules {
                 Modules::Refuse => ModulePolicy::Refuse,
                 Modules::Reload => ModulePolicy::Reload,
             };
-            run::run(&run::RunArgs { snapshot: file, scripts, print, args, modules, context, leave_to_exit: true })
+            run::run(&run::RunArgs { snapshot: file, scripts, print, args, modules, module, context, leave_to_exit: true })
                 .map(drop)
         }
-        Command::Exec { engine, scripts, print, args } => {
-            exec::exec(&exec::ExecArgs { engine: engine.into(), scripts, print, args }).map(drop)
+        Command::Exec { engine, module, scripts, print, args } => {
+            exec::exec(&exec::ExecArgs { engine: engine.into(), scripts, print, args, module }).map(drop)
         }
         Command::CheckRestore { state, snapshot } => commands::check::check_restore(&snapshot, &state),
         Command::Inspect { file, json } => {

@@ -138,9 +138,9 @@ fn agreement(r: &BenchReport) -> Result<(), Failure> {
 pub fn bench(args: &BenchArgs) -> Result<BenchReport, Failure> {
     let host = Host::new(Vec::new(), FilePolicy::Close, ModulePolicy::Reload);
     let mut scripts = vec![host.runtime_script()];
-    scripts.extend(read_scripts(&args.scripts)?);
+    scripts.extend(read_scripts(&args.scripts, false)?);
     let warmup = match &args.warmup {
-        Some(path) => Some(read_scripts(std::slice::from_ref(path))?.remove(0)),
+        Some(path) => Some(read_scripts(std::slice::from_ref(path), false)?.remove(0)),
         None => None,
     };
     let expr = format!("String(({}))", args.print.as_deref().unwrap_or("undefined"));

@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use crate::commands::run::after_restore;
+use crate::commands::run::{after_restore, host_resolver};
 use crate::commands::{read_scripts, Failure};
 use polysnap::host::{FilePolicy, Host, ModulePolicy};
 use polysnap::{run_main, with_backend, EngineKind, Error};
@@ -21,6 +21,8 @@ pub struct ExecArgs {
     pub print: Option<String>,
     /// `process.argv` after the first two entries.
     pub args: Vec<String>,
+    /// Every script is an ES module (`.mjs` files are anyway).
+    pub module: bool,
 }
 
 /// Runs the setup and what a restore would run after it; returns what `-p` printed.
@@ -32,9 +34,10 @@ pub fn exec(args: &ExecArgs) -> Result<Option<String>, Failure> {
     let registry = host.registry().map_err(|e| Failure::Unusable(e.to_string()))?;
     let mut rehydrators = host.rehydrators();
     let mut scripts = vec![host.runtime_script()];
-    scripts.extend(read_scripts(&args.scripts)?);
+    scripts.extend(read_scripts(&args.scripts, args.module)?);
+    let resolver = host_resolver();
     let result: Result<Option<String>, Error> = with_backend!(args.engine, |A| {
-        polysnap::fresh_life_cycle::<A>(&registry, &mut rehydrators, &scripts).and_then(|mut runtime| {
+        polysnap::fresh_life_cycle::<A>(&registry, &mut rehydrators, &scripts, Some(&resolver)).and_then(|mut runtime| {
             run_main(&mut runtime, &args.args)?;
             let printed = after_restore(&mut runtime, &[], args.print.as_deref())?;
             // As `polysnap run` does: the process ends at once and takes the engine with it.

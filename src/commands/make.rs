@@ -19,6 +19,8 @@ pub struct MakeArgs {
     pub embed_names: bool,
     /// The setup scripts, run in order in one global scope.
     pub scripts: Vec<PathBuf>,
+    /// Every setup script is an ES module (`.mjs` files are anyway).
+    pub module: bool,
     /// What to do with files still open at capture.
     pub files: FilePolicy,
     /// Named contexts: (name, the script that sets it up).
@@ -35,14 +37,14 @@ pub fn make(args: &MakeArgs) -> Result<u64, Failure> {
     let registry = host.registry().map_err(|e| Failure::Unusable(e.to_string()))?;
     let mut rehydrators = host.rehydrators();
     let mut scripts = vec![host.runtime_script()];
-    scripts.extend(read_scripts(&args.scripts)?);
+    scripts.extend(read_scripts(&args.scripts, args.module)?);
     let warmup = match &args.warmup {
-        Some(path) => Some(read_scripts(std::slice::from_ref(path))?.remove(0)),
+        Some(path) => Some(read_scripts(std::slice::from_ref(path), false)?.remove(0)),
         None => None,
     };
     let mut contexts = Vec::new();
     for (name, path) in &args.contexts {
-        contexts.push((name.clone(), read_scripts(std::slice::from_ref(path))?));
+        contexts.push((name.clone(), read_scripts(std::slice::from_ref(path), false)?));
     }
     let spinner = indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
     spinner.set_style(
@@ -63,7 +65,7 @@ pub fn make(args: &MakeArgs) -> Result<u64, Failure> {
         strategy: args.strategy.unwrap_or_default(),
         skip_verification: args.skip_verification,
         restore_check: None,
-        module_resolver: Some(std::sync::Arc::new(polysnap::host::modules::resolve)),
+        module_resolver: Some(crate::commands::run::host_resolver()),
     };
     let scratch = tempfile::Builder::new()
         .prefix(&crate::commands::guard::scratch_prefix(std::process::id()))

@@ -58,12 +58,15 @@ impl fmt::Display for Failure {
     }
 }
 
-/// Reads the script files named on the command line (`.mjs` files are ES modules).
-pub fn read_scripts(paths: &[std::path::PathBuf]) -> Result<Vec<polysnap::Script>, Failure> {
+/// Reads the script files named on the command line (`.mjs` files are ES modules, and
+/// every file when `as_modules`: the CLI's `--module`).
+pub fn read_scripts(paths: &[std::path::PathBuf], as_modules: bool) -> Result<Vec<polysnap::Script>, Failure> {
     paths
         .iter()
         .map(|p| {
-            polysnap::Script::from_file(p).map_err(|e| match e {
+            let script =
+                if as_modules { polysnap::Script::module_from_file(p) } else { polysnap::Script::from_file(p) };
+            script.map_err(|e| match e {
                 Error::Format(snapshot_core::FormatError::Io { source, .. }) => {
                     Failure::Unusable(format!("cannot read script {}: {source}", p.display()))
                 }

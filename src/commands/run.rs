@@ -2,11 +2,11 @@
 
 use std::path::PathBuf;
 
-use snapshot_core::{HostValue, ScriptHost};
+use snapshot_core::HostValue;
 
 use crate::commands::{read_scripts, Failure};
 use polysnap::host::{event_loop, FilePolicy, Host, ModulePolicy};
-use polysnap::{restore, run_main, with_backend, Error, Script, ScriptKind, SnapshotFile};
+use polysnap::{restore, run_main, use_module_resolver, with_backend, Error, ModuleResolver, Script, SnapshotFile};
 
 /// What `run` needs.
 #[derive(Clone, Debug)]
@@ -21,6 +21,8 @@ pub struct RunArgs {
     pub args: Vec<String>,
     /// What to do with changed cached modules.
     pub modules: ModulePolicy,
+    /// Every script is an ES module (`.mjs` files are anyway).
+    pub module: bool,
     /// The named context the scripts and `-p` run in (main() runs in the default one).
     pub context: Option<String>,
     /// Leave the runtime to the end of the process instead of tearing the engine down after a
@@ -37,7 +39,7 @@ pub fn run(args: &RunArgs) -> Result<Option<String>, Failure> {
     let host = Host::new(argv, FilePolicy::Reopen, args.modules);
     let registry = host.registry().map_err(|e| Failure::Unusable(e.to_string()))?;
     let mut rehydrators = host.rehydrators();
-    let scripts = read_scripts(&args.scripts)?;
+    let scripts = read_scripts(&args.scripts, args.module)?;
     let engine = file.snapshot().header.engine.kind;
     let result: Result<Option<String>, Error> = with_backend!(engine, |A| {
         restore::<A>(&file, &registry, &mut rehydrators).and_then(|mut runtime| {
@@ -52,12 +54,14 @@ pub fn run(args: &RunArgs) -> Result<Option<String>, Failure> {
 }
 
 /// main() → scripts → `-p` → event loop, in the named context when one is asked for.
+/// Scripts and modules import through the host's resolver (`import()` as well).
 fn run_restored<A: snapshot_core::Api>(
     runtime: &mut A::Runtime,
     args: &RunArgs,
     scripts: &[Script],
 ) -> Result<Option<String>, Error> {
     run_main(runtime, &args.args)?;
+    use_module_resolver(runtime, &host_resolver())?;
     let Some(name) = &args.context else {
         return after_restore(runtime, scripts, args.print.as_deref());
     };
@@ -72,9 +76,14 @@ fn run_restored<A: snapshot_core::Api>(
     Ok(printed)
 }
 
+/// The host's Node-like module resolver, as the commands use it.
+pub fn host_resolver() -> ModuleResolver {
+    std::sync::Arc::new(polysnap::host::modules::resolve)
+}
+
 /// Scripts → `-p` → event loop, on any runtime (after main()).
-pub fn after_restore(
-    runtime: &mut dyn ScriptHost,
+pub fn after_restore<R: snapshot_core::Runtime>(
+    runtime: &mut R,
     scripts: &[Script],
     print: Option<&str>,
 ) -> Result<Option<String>, Error> {
@@ -83,15 +92,16 @@ pub fn after_restore(
     Ok(printed)
 }
 
-/// Scripts → `-p` (printed to stdout), in the runtime's current context.
-fn run_scripts(runtime: &mut dyn ScriptHost, scripts: &[Script], print: Option<&str>) -> Result<Option<String>, Error> {
+/// Scripts and modules → `-p` (printed to stdout), in the runtime's current context.
+fn run_scripts<R: snapshot_core::Runtime>(
+    runtime: &mut R,
+    scripts: &[Script],
+    print: Option<&str>,
+) -> Result<Option<String>, Error> {
     let engine = runtime.engine();
     let js = |source| Error::Engine { engine, source };
     for script in scripts {
-        if script.kind == ScriptKind::Module {
-            return Err(Error::ModuleNotSupported { module: script.name.clone(), step: "a restored runtime" });
-        }
-        runtime.run_script(&script.name, &script.source).map_err(js)?;
+        script.run_in(runtime)?;
         // The completion value is dropped: so is any handle it pinned.
         runtime.release_handles().map_err(js)?;
     }

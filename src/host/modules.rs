@@ -9,12 +9,11 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 use snapshot_core::ModuleSource;
 
-/// The module `specifier` names when the module at URL `referrer` imports it.
+/// The module `specifier` names when `referrer` imports it: a module's `file://` URL, or a
+/// classic script's name (its path, relative to the working directory; `[eval]` and other
+/// names that are no file resolve from the working directory, as Node's `-p` does).
 pub fn resolve(specifier: &str, referrer: &str) -> Result<ModuleSource, String> {
-    let from = referrer
-        .strip_prefix("file://")
-        .map(PathBuf::from)
-        .ok_or_else(|| format!("the importing module {referrer} is not a file:// URL"))?;
+    let from = importer_path(referrer)?;
     let dir = from.parent().unwrap_or(Path::new("/"));
     let path = if let Some(path) = specifier.strip_prefix("file://") {
         PathBuf::from(path)
@@ -26,6 +25,18 @@ pub fn resolve(specifier: &str, referrer: &str) -> Result<ModuleSource, String> 
         package_entry(specifier, dir)?
     };
     load(&path)
+}
+
+/// The file `referrer` names: a `file://` URL's path, or a script's path made absolute.
+fn importer_path(referrer: &str) -> Result<PathBuf, String> {
+    if let Some(path) = referrer.strip_prefix("file://") {
+        return Ok(PathBuf::from(path));
+    }
+    if let Some((scheme, _)) = referrer.split_once("://") {
+        return Err(format!("the importer {referrer} is a {scheme}:// URL; this host loads file:// modules only"));
+    }
+    let cwd = std::env::current_dir().map_err(|e| format!("the working directory is unreadable: {e}"))?;
+    Ok(cwd.join(referrer))
 }
 
 /// Reads `path` as a module named by the `file://` URL of its real path.
@@ -129,5 +140,13 @@ mod tests {
         assert!(url("pkg/secret").unwrap_err().contains("does not export ./secret"));
         assert!(url("absent").unwrap_err().contains("package absent"));
         assert!(url("node:fs").unwrap_err().contains("built-in"));
+        // A classic script imports relative to its own path; a name that is no file
+        // (`[eval]`) from the working directory, like Node's -p.
+        let script = format!("{}/app/run.js", root.display());
+        assert!(resolve("./lib/util.mjs", &script).unwrap().url.ends_with("/app/lib/util.mjs"));
+        let cwd = std::env::current_dir().unwrap();
+        let eval_dir = importer_path("[eval]").unwrap();
+        assert_eq!(eval_dir.parent().unwrap(), cwd);
+        assert!(resolve("./x.mjs", "https://example.org/a.mjs").unwrap_err().contains("file:// modules only"));
     }
 }

@@ -10,7 +10,7 @@ use std::time::Instant;
 use snapshot_core::format::{Candidate, Snapshot, Strategy, StrategyChoice};
 use snapshot_core::{Api, Capabilities, DynScriptHost, Registry, Rehydrators};
 
-use crate::{make_snapshot, restore, write_snapshot, Error, MakeOptions, Script, SnapshotFile};
+use crate::{make_snapshot, restore, write_snapshot, Error, MakeOptions, ModuleResolver, Script, SnapshotFile};
 
 /// Restores (and cold starts) per candidate; the median is compared.
 const RUNS: usize = 3;
@@ -40,7 +40,7 @@ pub fn make_auto<A: Api>(
         candidates.push(Candidate { strategy, restore_ms });
     }
     options.step("timing a cold start of the setup");
-    let cold_ms = time_cold::<A>(registry, rehydrators, scripts)?;
+    let cold_ms = time_cold::<A>(registry, rehydrators, scripts, options.module_resolver.as_ref())?;
     let choice = StrategyChoice { candidates, cold_ms };
     let Some((fastest, fastest_ms)) = choice.fastest() else {
         return Err(Error::NoUsableStrategy { engine: A::KIND, reasons: reasons(&choice) });
@@ -121,10 +121,11 @@ fn time_cold<A: Api>(
     registry: &Registry,
     rehydrators: &dyn Fn() -> Rehydrators<DynScriptHost>,
     scripts: &[Script],
+    resolver: Option<&ModuleResolver>,
 ) -> Result<f64, Error> {
     median(|| {
         let start = Instant::now();
-        let runtime = crate::pipeline::life_cycle::fresh_life_cycle::<A>(registry, &mut rehydrators(), scripts)?;
+        let runtime = crate::pipeline::life_cycle::fresh_life_cycle::<A>(registry, &mut rehydrators(), scripts, resolver)?;
         let ms = start.elapsed().as_secs_f64() * 1000.0;
         drop(runtime);
         Ok(ms)

@@ -1,10 +1,11 @@
 //! Runtimes without a snapshot that go through the same steps as one: cold runs, and the
 //! fresh side of every differential check (what a restore must equal).
 
-use snapshot_core::{Api, DynScriptHost, Native, Registry, Rehydrators, Runtime, ScriptHost};
+use snapshot_core::{Api, Capabilities, DynScriptHost, Native, Registry, Rehydrators, Runtime, ScriptHost};
 
 use crate::pipeline::jsapi;
-use crate::pipeline::script::{classic_only, Script};
+use crate::pipeline::options::ModuleResolver;
+use crate::pipeline::script::Script;
 use crate::Error;
 
 /// A fresh runtime of engine `A` with `registry`'s natives and no snapshot (cold runs and
@@ -27,20 +28,37 @@ pub fn fresh_building<A: Api>(registry: &Registry) -> Result<A::Runtime, Error> 
 }
 
 /// A runtime of engine `A` taken through the whole life cycle of a snapshot without one:
-/// the `snapshot` API (building), `scripts`, then [`capture_and_restore_in_place`]. What a
-/// restore of a snapshot of `scripts` must equal (`polysnap exec`, differential checks).
+/// the `snapshot` API (building), `scripts` (ES modules' imports through `resolver`), then
+/// [`capture_and_restore_in_place`]. What a restore of a snapshot of `scripts` must equal
+/// (`polysnap exec`, differential checks, cold timings).
 pub fn fresh_life_cycle<A: Api>(
     registry: &Registry,
     rehydrators: &mut Rehydrators<DynScriptHost>,
     scripts: &[Script],
+    resolver: Option<&ModuleResolver>,
 ) -> Result<A::Runtime, Error> {
-    classic_only(scripts, "a runtime without a snapshot")?;
     let mut runtime = fresh_building::<A>(registry)?;
+    if let Some(resolver) = resolver {
+        use_module_resolver(&mut runtime, resolver)?;
+    }
     for script in scripts {
-        runtime.run_script(&script.name, &script.source).map_err(|source| Error::Engine { engine: A::KIND, source })?;
+        script.run_in(&mut runtime)?;
     }
     capture_and_restore_in_place(&mut runtime, rehydrators)?;
     Ok(runtime)
+}
+
+/// Makes `resolver` answer `runtime`'s imports: of [`Script::run_in`] with a module, and of
+/// every `import()` after it. Nothing to do on an engine without `ES_MODULES` (which refuses
+/// modules by name when one is run).
+pub fn use_module_resolver<R: Runtime>(runtime: &mut R, resolver: &ModuleResolver) -> Result<(), Error> {
+    if !<R::A as Api>::capabilities().contains(Capabilities::ES_MODULES) {
+        return Ok(());
+    }
+    let resolver = resolver.clone();
+    runtime
+        .set_module_loader(Box::new(move |specifier: &str, referrer: &str| resolver(specifier, referrer)))
+        .map_err(|source| Error::Engine { engine: <R::A as Api>::KIND, source })
 }
 
 /// The steps around a capture, done in place on a live runtime: serialize callbacks →
