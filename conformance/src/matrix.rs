@@ -250,6 +250,13 @@ pub fn apply_gaps(scenario: &Scenario, engine: &EngineInfo, outcome: Outcome) ->
     }
 }
 
+/// Whether `text` (a failure) shows the symptom of a gap `engine` declares for a capability
+/// `scenario` requires.
+pub fn shows_gap(scenario: &Scenario, engine: &EngineInfo, text: &str) -> bool {
+    let missing = scenario.required_capabilities() - engine.capabilities;
+    engine.gaps.iter().any(|g| missing.intersects(g.capability) && text.contains(g.symptom))
+}
+
 /// The matrix as Markdown: one row per scenario, one column per engine, then totals.
 pub fn render(scenarios: &[Scenario], engines: &[EngineInfo], cells: &[Vec<Outcome>]) -> String {
     let mut out = String::new();

@@ -29,6 +29,14 @@ pub struct Scenario {
     pub modules: Option<String>,
     /// Runs before the snapshot (or, fresh, before the check).
     pub setup: String,
+    /// Files the runner writes before the setup runs (absolute path → content): the ES
+    /// modules (and `package.json` files) of the scenario's module graph.
+    #[serde(default)]
+    pub module_files: BTreeMap<String, String>,
+    /// A key of `module_files`: the ES module run after `setup`, its imports resolved by the
+    /// host's Node-like resolver. Needs `requires = ["ES_MODULES"]`.
+    #[serde(default)]
+    pub setup_module: Option<String>,
     /// A warm-up script, run for its compiled code only.
     #[serde(default)]
     pub warmup: Option<String>,
@@ -161,6 +169,17 @@ impl Scenario {
                     if known.is_empty() { "none given".to_owned() } else { known.join(", ") }
                 )));
             }
+        }
+        if let Some(root) = &scenario.setup_module {
+            if !scenario.module_files.contains_key(root) {
+                return Err(invalid(format!("setup_module `{root}` is not one of `module_files`")));
+            }
+            if !scenario.required_capabilities().contains(snapshot_core::Capabilities::ES_MODULES) {
+                return Err(invalid("`setup_module` needs `requires = [\"ES_MODULES\"]`".into()));
+            }
+        }
+        if let Some(path) = scenario.module_files.keys().find(|p| !p.starts_with('/')) {
+            return Err(invalid(format!("module_files `{path}` is not an absolute path")));
         }
         if !scenario.contexts.is_empty() {
             if scenario.differential {

@@ -85,17 +85,31 @@ fn host(scenario: &Scenario, leave_out: &[String]) -> Result<Host, StepError> {
     Ok(Host { registry, rehydrators, runtime })
 }
 
-/// The host runtime's script (when the scenario uses it), then the scenario's setup.
-fn setup_scripts(scenario: &Scenario, host: &Host) -> Vec<Script> {
+/// The host runtime's script (when the scenario uses it), the scenario's setup, then its
+/// setup module. Writes the scenario's module files first.
+fn setup_scripts(scenario: &Scenario, host: &Host) -> Result<Vec<Script>, StepError> {
+    for (path, content) in &scenario.module_files {
+        let io = |e: std::io::Error| StepError::Io { scenario: scenario.name.clone(), message: format!("{path}: {e}") };
+        std::fs::create_dir_all(Path::new(path).parent().unwrap_or(Path::new("/"))).map_err(io)?;
+        std::fs::write(path, content).map_err(io)?;
+    }
     let mut scripts: Vec<Script> = host.runtime.iter().map(|h| h.runtime_script()).collect();
     scripts.push(Script::new(format!("{}/setup.js", scenario.name), scenario.setup.as_str()));
-    scripts
+    if let Some(root) = &scenario.setup_module {
+        scripts.push(Script::module(format!("file://{root}"), scenario.module_files[root].as_str()));
+    }
+    Ok(scripts)
+}
+
+/// The host's Node-like module resolver (ES module scenarios).
+fn resolver() -> polysnap::ModuleResolver {
+    std::sync::Arc::new(polysnap::host::modules::resolve)
 }
 
 /// Runs the setup and writes a snapshot to `out`.
 pub fn make<A: Api>(scenario: &Scenario, out: &Path) -> Result<(), StepError> {
     let mut host = host(scenario, &[])?;
-    let scripts = setup_scripts(scenario, &host);
+    let scripts = setup_scripts(scenario, &host)?;
     let contexts = scenario
         .contexts
         .iter()
@@ -112,6 +126,7 @@ pub fn make<A: Api>(scenario: &Scenario, out: &Path) -> Result<(), StepError> {
         warmup: scenario.warmup.as_ref().map(|w| Script::new(format!("{}/warmup.js", scenario.name), w.as_str())),
         contexts,
         notes: Some(std::sync::Arc::new(|note: &str| eprintln!("{}{note}", crate::matrix::NOTE))),
+        module_resolver: Some(resolver()),
         ..MakeOptions::default()
     };
     let snapshot = polysnap::make_snapshot::<A>(&host.registry, &mut host.rehydrators, &scripts, &options)?;
@@ -130,6 +145,7 @@ pub fn restore<A: Api>(scenario: &Scenario, path: &Path) -> Result<String, StepE
     let file = SnapshotFile::open(&path).map_err(polysnap::Error::from)?;
     let mut runtime = polysnap::restore::<A>(&file, &host.registry, &mut host.rehydrators)?;
     polysnap::run_main(&mut runtime, &[])?;
+    polysnap::use_module_resolver(&mut runtime, &resolver())?;
     check(scenario, &mut runtime)
 }
 
@@ -146,8 +162,9 @@ pub fn fresh<A: Api>(scenario: &Scenario) -> Result<String, StepError> {
     }
     let mut host = host(scenario, &[])?;
     let mut runtime = polysnap::fresh_building::<A>(&host.registry)?;
-    for script in setup_scripts(scenario, &host) {
-        run(scenario, &mut runtime, &script.name, &script.source)?;
+    polysnap::use_module_resolver(&mut runtime, &resolver())?;
+    for script in setup_scripts(scenario, &host)? {
+        script.run_in(&mut runtime)?;
     }
     polysnap::capture_and_restore_in_place(&mut runtime, &mut host.rehydrators)?;
     polysnap::run_main(&mut runtime, &[])?;
