@@ -208,7 +208,18 @@ fn main() -> ExitCode {
     let cli = Cli::parse_from(node_style_flags(std::env::args().collect()));
     let result = match cli.command {
         Command::Make { engine, output, .. } if !in_child => guard::run_in_child(engine.into(), &output),
-        Command::Make { engine, output, warmup, embed_names, files, strategy, no_verify, contexts, module, scripts } => {
+        Command::Make {
+            engine,
+            output,
+            warmup,
+            embed_names,
+            files,
+            strategy,
+            no_verify,
+            contexts,
+            module,
+            scripts,
+        } => {
             let files = match files {
                 Files::Error => FilePolicy::Error,
                 Files::Reopen => FilePolicy::Reopen,
@@ -237,8 +248,17 @@ fn main() -> ExitCode {
                 Modules::Refuse => ModulePolicy::Refuse,
                 Modules::Reload => ModulePolicy::Reload,
             };
-            run::run(&run::RunArgs { snapshot: file, scripts, print, args, modules, module, context, leave_to_exit: true })
-                .map(drop)
+            run::run(&run::RunArgs {
+                snapshot: file,
+                scripts,
+                print,
+                args,
+                modules,
+                module,
+                context,
+                leave_to_exit: true,
+            })
+            .map(drop)
         }
         Command::Exec { engine, module, scripts, print, args } => {
             exec::exec(&exec::ExecArgs { engine: engine.into(), scripts, print, args, module }).map(drop)

@@ -98,12 +98,19 @@ fn setup_scripts(scenario: &Scenario, host: &Host) -> Result<Vec<Script>, StepEr
     if let Some(root) = &scenario.setup_module {
         scripts.push(Script::module(format!("file://{root}"), scenario.module_files[root].as_str()));
     }
+    if let Some(runtime) = &host.runtime {
+        runtime.note_modules(&scripts);
+    }
     Ok(scripts)
 }
 
-/// The host's Node-like module resolver (ES module scenarios).
-fn resolver() -> polysnap::ModuleResolver {
-    std::sync::Arc::new(polysnap::host::modules::resolve)
+/// The host's Node-like module resolver (ES module scenarios): the host runtime's, which
+/// keeps the ledger its module map's rehydrator checks, when the scenario has one.
+fn resolver(host: &Host) -> polysnap::ModuleResolver {
+    match &host.runtime {
+        Some(runtime) => runtime.module_resolver(),
+        None => std::sync::Arc::new(polysnap::host::modules::resolve),
+    }
 }
 
 /// Runs the setup and writes a snapshot to `out`.
@@ -126,7 +133,7 @@ pub fn make<A: Api>(scenario: &Scenario, out: &Path) -> Result<(), StepError> {
         warmup: scenario.warmup.as_ref().map(|w| Script::new(format!("{}/warmup.js", scenario.name), w.as_str())),
         contexts,
         notes: Some(std::sync::Arc::new(|note: &str| eprintln!("{}{note}", crate::matrix::NOTE))),
-        module_resolver: Some(resolver()),
+        module_resolver: Some(resolver(&host)),
         ..MakeOptions::default()
     };
     let snapshot = polysnap::make_snapshot::<A>(&host.registry, &mut host.rehydrators, &scripts, &options)?;
@@ -145,7 +152,7 @@ pub fn restore<A: Api>(scenario: &Scenario, path: &Path) -> Result<String, StepE
     let file = SnapshotFile::open(&path).map_err(polysnap::Error::from)?;
     let mut runtime = polysnap::restore::<A>(&file, &host.registry, &mut host.rehydrators)?;
     polysnap::run_main(&mut runtime, &[])?;
-    polysnap::use_module_resolver(&mut runtime, &resolver())?;
+    polysnap::use_module_resolver(&mut runtime, &resolver(&host))?;
     check(scenario, &mut runtime)
 }
 
@@ -162,7 +169,7 @@ pub fn fresh<A: Api>(scenario: &Scenario) -> Result<String, StepError> {
     }
     let mut host = host(scenario, &[])?;
     let mut runtime = polysnap::fresh_building::<A>(&host.registry)?;
-    polysnap::use_module_resolver(&mut runtime, &resolver())?;
+    polysnap::use_module_resolver(&mut runtime, &resolver(&host))?;
     for script in setup_scripts(scenario, &host)? {
         script.run_in(&mut runtime)?;
     }

@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use crate::commands::run::{after_restore, host_resolver};
+use crate::commands::run::after_restore;
 use crate::commands::{read_scripts, Failure};
 use polysnap::host::{FilePolicy, Host, ModulePolicy};
 use polysnap::{run_main, with_backend, EngineKind, Error};
@@ -35,15 +35,18 @@ pub fn exec(args: &ExecArgs) -> Result<Option<String>, Failure> {
     let mut rehydrators = host.rehydrators();
     let mut scripts = vec![host.runtime_script()];
     scripts.extend(read_scripts(&args.scripts, args.module)?);
-    let resolver = host_resolver();
+    host.note_modules(&scripts);
+    let resolver = host.module_resolver();
     let result: Result<Option<String>, Error> = with_backend!(args.engine, |A| {
-        polysnap::fresh_life_cycle::<A>(&registry, &mut rehydrators, &scripts, Some(&resolver)).and_then(|mut runtime| {
-            run_main(&mut runtime, &args.args)?;
-            let printed = after_restore(&mut runtime, &[], args.print.as_deref())?;
-            // As `polysnap run` does: the process ends at once and takes the engine with it.
-            std::mem::forget(runtime);
-            Ok(printed)
-        })
+        polysnap::fresh_life_cycle::<A>(&registry, &mut rehydrators, &scripts, Some(&resolver)).and_then(
+            |mut runtime| {
+                run_main(&mut runtime, &args.args)?;
+                let printed = after_restore(&mut runtime, &[], args.print.as_deref())?;
+                // As `polysnap run` does: the process ends at once and takes the engine with it.
+                std::mem::forget(runtime);
+                Ok(printed)
+            },
+        )
     });
     result.map_err(|e| Failure::from_error(e, &host))
 }

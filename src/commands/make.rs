@@ -38,6 +38,7 @@ pub fn make(args: &MakeArgs) -> Result<u64, Failure> {
     let mut rehydrators = host.rehydrators();
     let mut scripts = vec![host.runtime_script()];
     scripts.extend(read_scripts(&args.scripts, args.module)?);
+    host.note_modules(&scripts);
     let warmup = match &args.warmup {
         Some(path) => Some(read_scripts(std::slice::from_ref(path), false)?.remove(0)),
         None => None,
@@ -65,7 +66,7 @@ pub fn make(args: &MakeArgs) -> Result<u64, Failure> {
         strategy: args.strategy.unwrap_or_default(),
         skip_verification: args.skip_verification,
         restore_check: None,
-        module_resolver: Some(crate::commands::run::host_resolver()),
+        module_resolver: Some(host.module_resolver()),
     };
     let scratch = tempfile::Builder::new()
         .prefix(&crate::commands::guard::scratch_prefix(std::process::id()))

@@ -43,7 +43,7 @@ pub fn run(args: &RunArgs) -> Result<Option<String>, Failure> {
     let engine = file.snapshot().header.engine.kind;
     let result: Result<Option<String>, Error> = with_backend!(engine, |A| {
         restore::<A>(&file, &registry, &mut rehydrators).and_then(|mut runtime| {
-            let printed = run_restored::<A>(&mut runtime, args, &scripts)?;
+            let printed = run_restored::<A>(&mut runtime, args, &scripts, &host.module_resolver())?;
             if args.leave_to_exit {
                 std::mem::forget(runtime);
             }
@@ -59,9 +59,10 @@ fn run_restored<A: snapshot_core::Api>(
     runtime: &mut A::Runtime,
     args: &RunArgs,
     scripts: &[Script],
+    resolver: &ModuleResolver,
 ) -> Result<Option<String>, Error> {
     run_main(runtime, &args.args)?;
-    use_module_resolver(runtime, &host_resolver())?;
+    use_module_resolver(runtime, resolver)?;
     let Some(name) = &args.context else {
         return after_restore(runtime, scripts, args.print.as_deref());
     };
@@ -74,11 +75,6 @@ fn run_restored<A: snapshot_core::Api>(
     enter(runtime, None)?;
     event_loop::run_until_idle(runtime)?;
     Ok(printed)
-}
-
-/// The host's Node-like module resolver, as the commands use it.
-pub fn host_resolver() -> ModuleResolver {
-    std::sync::Arc::new(polysnap::host::modules::resolve)
 }
 
 /// Scripts → `-p` → event loop, on any runtime (after main()).

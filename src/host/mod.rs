@@ -49,6 +49,26 @@ impl Host {
         rehydrators::all(&self.state)
     }
 
+    /// The host's Node-like module resolver ([`modules::resolve`]), keeping the ledger of
+    /// what it loads: each module's source hash is recorded for the module map's rehydrator,
+    /// and a module whose file changed since the snapshot (policy `reload`) loads as a new
+    /// instance.
+    pub fn module_resolver(&self) -> crate::ModuleResolver {
+        let state = self.state.clone();
+        Arc::new(move |specifier: &str, referrer: &str| {
+            modules::resolve(specifier, referrer).map(|module| state.es_modules.hand_out(module))
+        })
+    }
+
+    /// Records the ES modules among `scripts` (roots of module graphs, which no resolver
+    /// loaded) in the ledger of [`module_resolver`](Self::module_resolver).
+    pub fn note_modules(&self, scripts: &[crate::Script]) {
+        for script in scripts.iter().filter(|s| s.kind == crate::ScriptKind::Module) {
+            let module = snapshot_core::ModuleSource { url: script.name.clone(), source: script.source.clone() };
+            self.state.es_modules.note(&module);
+        }
+    }
+
     /// The JavaScript side, as the first setup script.
     pub fn runtime_script(&self) -> crate::Script {
         crate::Script::new("polysnap:runtime.js", RUNTIME_JS)

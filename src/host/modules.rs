@@ -4,10 +4,58 @@
 //! `import` and `default` conditions, then `main`, then `index.js`). Every module is named
 //! by the `file://` URL of its real path.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
 
 use serde_json::Value;
 use snapshot_core::ModuleSource;
+
+use super::natives::xxhash;
+
+/// What the query of a module's URL is when its file changed since the snapshot and the
+/// module policy is `reload`: a later `import()` of the file loads it as a new instance,
+/// named with this query (the snapshot's modules keep the instance they were linked to).
+pub const RELOADED: &str = "polysnap-reload";
+
+/// The ES modules a host loaded (URL → hash of the source compiled), for the module map's
+/// rehydrator, and the URLs whose files changed since the snapshot (policy `reload`).
+#[derive(Debug, Default)]
+pub struct ModuleLedger {
+    loaded: Mutex<BTreeMap<String, u64>>,
+    stale: Mutex<BTreeSet<String>>,
+}
+
+impl ModuleLedger {
+    /// Records `module` as loaded, with the hash of its source.
+    pub fn note(&self, module: &ModuleSource) {
+        lock(&self.loaded).insert(module.url.clone(), xxhash(module.source.as_bytes()));
+    }
+
+    /// Every module loaded, by URL, with the hash of its source.
+    pub fn loaded(&self) -> BTreeMap<String, u64> {
+        lock(&self.loaded).clone()
+    }
+
+    /// Marks `url` as changed since the snapshot: later imports load it anew.
+    pub fn mark_stale(&self, url: &str) {
+        lock(&self.stale).insert(url.to_owned());
+    }
+
+    /// `module` as this host hands it out: noted, and renamed when its file changed since
+    /// the snapshot (see [`RELOADED`]).
+    pub fn hand_out(&self, mut module: ModuleSource) -> ModuleSource {
+        if lock(&self.stale).contains(&module.url) {
+            module.url = format!("{}?{RELOADED}", module.url);
+        }
+        self.note(&module);
+        module
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 /// The module `specifier` names when `referrer` imports it: a module's `file://` URL, or a
 /// classic script's name (its path, relative to the working directory; `[eval]` and other
@@ -29,7 +77,8 @@ pub fn resolve(specifier: &str, referrer: &str) -> Result<ModuleSource, String> 
 
 /// The file `referrer` names: a `file://` URL's path, or a script's path made absolute.
 fn importer_path(referrer: &str) -> Result<PathBuf, String> {
-    if let Some(path) = referrer.strip_prefix("file://") {
+    if let Some(url) = referrer.strip_prefix("file://") {
+        let path = url.split(['?', '#']).next().unwrap_or(url);
         return Ok(PathBuf::from(path));
     }
     if let Some((scheme, _)) = referrer.split_once("://") {

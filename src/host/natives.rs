@@ -55,6 +55,8 @@ pub struct HostState {
     pub file_policy: FilePolicy,
     /// What restore does with changed modules.
     pub module_policy: ModulePolicy,
+    /// The ES modules loaded (see [`super::modules::ModuleLedger`]).
+    pub es_modules: super::modules::ModuleLedger,
     /// Set by `process.exit`.
     pub exit_code: Mutex<Option<i32>>,
     started: Instant,
@@ -68,6 +70,7 @@ impl HostState {
             files: Mutex::default(),
             file_policy,
             module_policy,
+            es_modules: Default::default(),
             exit_code: Mutex::new(None),
             started: Instant::now(),
         }

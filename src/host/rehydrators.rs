@@ -6,6 +6,8 @@
 //! * `stdio.Streams`: what stdout and stderr were at capture (they are re-detected when used);
 //! * `fs.FileHandle`: open files, per the [`FilePolicy`];
 //! * `modules.Cache`: each cached module's file hash, checked per the [`ModulePolicy`];
+//! * `modules.EsModules`: each captured ES module's file hash, checked per the same policy
+//!   (`reload`: a later `import()` of a changed file loads it as a new instance);
 //! * `process.Environment`: `process.env` and `process.argv` refilled from the restoring
 //!   process, with the setup's own writes to `process.env` applied again.
 
@@ -23,6 +25,7 @@ pub fn all(state: &Arc<HostState>) -> Rehydrators<DynScriptHost> {
     all.add(Stdio).expect("distinct ids");
     all.add(Files(state.clone())).expect("distinct ids");
     all.add(Modules(state.module_policy)).expect("distinct ids");
+    all.add(EsModules(state.clone())).expect("distinct ids");
     all.add(Timers).expect("distinct ids");
     all.add(Environment).expect("distinct ids");
     all
@@ -236,6 +239,56 @@ impl Rehydrator<DynScriptHost> for Modules {
                     let name = serde_json::to_string(&record.filename).expect("strings serialize");
                     script(host, self.id(), &format!("__polysnap_runtime.modules.forget({name})"))?;
                 }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A captured ES module: its URL and the hash of the source compiled.
+#[derive(Serialize, Deserialize)]
+struct EsModuleRecord {
+    url: String,
+    hash: String,
+}
+
+/// The module map: each captured ES module's file, checked per the [`ModulePolicy`] as
+/// `require.cache` entries are. `reload` cannot re-link the snapshot's modules (they stay
+/// bound to the instance captured); a later `import()` of the file loads it anew.
+struct EsModules(Arc<HostState>);
+
+impl Rehydrator<DynScriptHost> for EsModules {
+    type Record = EsModuleRecord;
+
+    fn id(&self) -> StableId {
+        stable_id!("modules.EsModules")
+    }
+
+    fn before_snapshot(&mut self, _: &mut DynScriptHost) -> Result<Vec<EsModuleRecord>, RehydrateError> {
+        let loaded = self.0.es_modules.loaded();
+        Ok(loaded.into_iter().map(|(url, hash)| EsModuleRecord { url, hash: format!("{hash:016x}") }).collect())
+    }
+
+    fn after_restore(&mut self, _: &mut DynScriptHost, records: Vec<EsModuleRecord>) -> Result<(), RehydrateError> {
+        for record in records {
+            let Some(path) = record.url.strip_prefix("file://") else { continue };
+            let now = std::fs::read(path).map(|b| format!("{:016x}", xxhash(&b)));
+            if now.as_deref().ok() == Some(record.hash.as_str()) {
+                continue;
+            }
+            let what = if now.is_err() { "is gone" } else { "changed" };
+            match self.0.module_policy {
+                ModulePolicy::Refuse => {
+                    return Err(RehydrateError::Refused {
+                        rehydrator: self.id(),
+                        message: format!(
+                            "ES module {path} {what} since the snapshot was made; make the snapshot again, or restore \
+                             with the module policy `reload` (the snapshot's modules keep the instance they captured; \
+                             a later import() loads the file anew)"
+                        ),
+                    })
+                }
+                ModulePolicy::Reload => self.0.es_modules.mark_stale(&record.url),
             }
         }
         Ok(())

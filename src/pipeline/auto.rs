@@ -125,7 +125,8 @@ fn time_cold<A: Api>(
 ) -> Result<f64, Error> {
     median(|| {
         let start = Instant::now();
-        let runtime = crate::pipeline::life_cycle::fresh_life_cycle::<A>(registry, &mut rehydrators(), scripts, resolver)?;
+        let runtime =
+            crate::pipeline::life_cycle::fresh_life_cycle::<A>(registry, &mut rehydrators(), scripts, resolver)?;
         let ms = start.elapsed().as_secs_f64() * 1000.0;
         drop(runtime);
         Ok(ms)
