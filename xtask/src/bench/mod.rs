@@ -29,6 +29,54 @@ const WARMUP: &str = r#"ts.transpileModule("export const warm = (n: number): str
 /// A setup that computes for a while and leaves a small heap.
 const HEAVY: &str = "var acc = 0; for (var i = 0; i < 30000000; i++) { acc = (acc + i * i) % 1000003; } var table = []; for (var j = 0; j < 1000; j++) { table.push(acc + j); }";
 
+/// The ES module application: a package (`compiler`, typescript as an ES module behind an
+/// `exports` map), a configuration module and a top-level await; each file (path under the
+/// scratch folder, text; `None` for typescript.mjs, written from typescript.js).
+const ESM_APP: &[(&str, Option<&str>)] = &[
+    (
+        "esm/app.mjs",
+        Some(
+            "import { transpile, version } from 'compiler';\nimport { options } from './config.mjs';\n\
+             // A start-up step that waits on a promise, as loaders and plugin registries do.\n\
+             const ready = await Promise.resolve(`typescript ${version}`);\n\
+             globalThis.app = { ready, transpile: (source) => transpile(source, options) };\n",
+        ),
+    ),
+    ("esm/config.mjs", Some("export const options = { compilerOptions: { module: 1, newLine: 1 } };\n")),
+    (
+        "esm/node_modules/compiler/package.json",
+        Some(r#"{ "name": "compiler", "exports": { ".": { "import": "./index.mjs", "require": "./index.cjs" } } }"#),
+    ),
+    (
+        "esm/node_modules/compiler/index.mjs",
+        Some(
+            "import ts from './typescript.mjs';\nexport const version = ts.version;\n\
+             export function transpile(source, options) { return ts.transpileModule(source, options).outputText; }\n",
+        ),
+    ),
+    ("esm/node_modules/compiler/typescript.mjs", None),
+];
+/// The ES module application's work after start-up: one transpile, printed.
+const ESM_TRANSPILE: &str =
+    r#"app.transpile("interface P { x: number }\nexport const f = (p: P): number => p.x * 2;\n")"#;
+
+/// Writes the ES module application under `dir`.
+fn write_esm_app(dir: &Path, typescript: &Path) -> Result<()> {
+    for (path, text) in ESM_APP {
+        let path = dir.join(path);
+        std::fs::create_dir_all(path.parent().expect("a folder"))?;
+        match text {
+            Some(text) => std::fs::write(&path, text)?,
+            None => {
+                let mut module = std::fs::read_to_string(typescript)?;
+                module.push_str("\nexport default ts;\n");
+                std::fs::write(&path, module)?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// What the command line asked for.
 struct Options {
     engines: Vec<&'static str>,
@@ -121,6 +169,7 @@ pub fn run(workspace: &Path, args: &[String]) -> Result<()> {
     std::os::unix::fs::symlink(&typescript, dir.join("typescript.js"))?;
     std::fs::write(dir.join("warmup.js"), WARMUP)?;
     std::fs::write(dir.join("heavy.js"), HEAVY)?;
+    write_esm_app(dir, &typescript)?;
     let node_version = node_snapshot(&tools.node, dir, &typescript)?;
 
     // The cost curve first: the slowest part, and the one most likely to fail.
@@ -177,6 +226,7 @@ struct Made {
     warm: bool,
     code_cache: bool,
     heavy: bool,
+    esm: bool,
     refused: Vec<String>,
 }
 
@@ -198,10 +248,11 @@ fn make_snapshots(polysnap: &Path, dir: &Path, engine: &str) -> Result<Made> {
     let warm = make(&format!("{engine}-warm.psnap"), &["--warmup", "warmup.js"], "typescript.js")?;
     let code_cache = make(&format!("{engine}-code-cache.psnap"), &["--strategy", "code-cache"], "typescript.js")?;
     let heavy = make(&format!("{engine}-heavy.psnap"), &[], "heavy.js")?;
+    let esm = make(&format!("{engine}-esm.psnap"), &[], "esm/app.mjs")?;
     if !heap {
         bail!("{engine}: the typescript heap snapshot was refused: {}", refused.join("; "));
     }
-    Ok(Made { warm, code_cache, heavy, refused })
+    Ok(Made { warm, code_cache, heavy, esm, refused })
 }
 
 /// The whole-process tables of one engine.
@@ -245,6 +296,19 @@ fn tables(tools: &Tools, engine: &str, made: &Made) -> Vec<Table> {
             row("restored, heap", &tools.polysnap, args(&["run", &heavy, "-p", "acc"]), 0),
         ];
         tables.push(Table::new(engine, "compute-heavy setup (30M iterations), small heap", rows, None));
+    }
+    if made.esm {
+        let esm = format!("{engine}-esm.psnap");
+        let rows = vec![
+            row(
+                "cold (exec)",
+                &tools.polysnap,
+                args(&["exec", "--engine", engine, "esm/app.mjs", "-p", ESM_TRANSPILE]),
+                0,
+            ),
+            row("restored, heap", &tools.polysnap, args(&["run", &esm, "-p", ESM_TRANSPILE]), 0),
+        ];
+        tables.push(Table::new(engine, "an ES module application (typescript behind a package's exports map, top-level await), load + one transpile", rows, None));
     }
     let out = format!("{engine}-make.psnap");
     let rows = vec![

@@ -71,6 +71,13 @@ How the rows are measured, on every side the same way:
   (`node --snapshot-blob … --build-snapshot`) of the same typescript.js and the same
   transpile, against Node running that file, engine for engine (Node 18.20.4 carries the
   V8 that libnode108 ships).
+- The ES module application: `esm/app.mjs` imports a package `compiler` through its
+  `package.json` `exports` map (typescript.js as an ES module, 11 MB, and a module wrapping
+  it), a configuration module, and awaits a promise at its top level; then one transpile.
+  *cold (exec)* — `polysnap exec` resolves, compiles and evaluates the graph in a fresh
+  runtime through the same life cycle as a restore; *restored, heap* — `polysnap run` of
+  the snapshot `make` wrote of it (the module map's rehydrator hashes each module's file).
+  ChakraCore has no such table: ES modules are a declared gap there (see the notes).
 ";
 
 const WHERE_TIME_GOES: &str = "\
