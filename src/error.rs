@@ -48,7 +48,7 @@ pub enum Error {
     ModuleNotSupported {
         /// The module's URL.
         module: String,
-        /// The step (`the code-cache strategy`, `a runtime without a snapshot`).
+        /// The step (`the code-cache strategy`).
         step: &'static str,
     },
     /// The heap holds something the engine is known to die on (or lose) at capture or restore.

@@ -594,8 +594,33 @@ fn an_es_module_application_is_made_and_run() {
     }
     let cache = polysnap(&root, &["make", "--engine", "v8", "--strategy", "code-cache", "-o", "x.psnap", "app.mjs"]);
     assert!(stderr(&cache).contains("the code-cache strategy runs classic scripts only"), "{}", stderr(&cache));
-    let after = polysnap(&root, &["run", "app.psnap", "counter.mjs"]);
-    assert!(stderr(&after).contains("a restored runtime runs classic scripts only"), "{}", stderr(&after));
+    // After a restore: a module script links to the captured instances; a classic script
+    // imports a captured module (the same instance) by its own path.
+    write(&root, "later.mjs", "import { bump } from './counter.mjs';\nbump();");
+    let later = polysnap(&root, &["run", "app.psnap", "later.mjs", "-p", "report()"]);
+    assert_eq!(stdout(&later).trim(), format!("app 3 3 {url}"), "{}", stderr(&later));
+    write(&root, "use.js", "import('./counter.mjs').then((ns) => { globalThis.seen = ns.count; });");
+    let imported = polysnap(&root, &["run", "app.psnap", "use.js", "-p", "seen + ' ' + report()"]);
+    assert_eq!(stdout(&imported).trim(), format!("2 app 2 2 {url}"), "{}", stderr(&imported));
+    // The fresh life cycle gives what the restore gives; --module makes any file a module.
+    let exec = polysnap(&root, &["exec", "--engine", "v8", "app.mjs", "-p", "report()"]);
+    assert_eq!(stdout(&exec).trim(), format!("app 2 2 {url}"), "{}", stderr(&exec));
+    write(&root, "plain.js", "import { count } from './counter.mjs';\nglobalThis.c = typeof count;");
+    let flagged = polysnap(&root, &["exec", "--engine", "v8", "--module", "plain.js", "-p", "c"]);
+    assert_eq!(stdout(&flagged).trim(), "number", "{}", stderr(&flagged));
+    // A captured module's file changed: refused by name, or reloaded for later imports.
+    write(&root, "counter.mjs", "export let count = 40;");
+    let refused = polysnap(&root, &["run", "app.psnap", "-p", "report()"]);
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr(&refused));
+    let counter = root.join("counter.mjs");
+    assert!(
+        stderr(&refused).contains(&format!("ES module {} changed since the snapshot was made", counter.display())),
+        "{}",
+        stderr(&refused)
+    );
+    let reloaded =
+        polysnap(&root, &["run", "--modules", "reload", "app.psnap", "use.js", "-p", "seen + ' ' + report()"]);
+    assert_eq!(stdout(&reloaded).trim(), format!("40 app 2 2 {url}"), "{}", stderr(&reloaded));
     let missing = write(&root, "broken.mjs", "import { x } from './nowhere.mjs';");
     let broken = polysnap(&root, &["make", "--engine", "v8", "-o", "b.psnap", missing.to_str().unwrap()]);
     assert!(stderr(&broken).contains("`./nowhere.mjs` imported by file://"), "{}", stderr(&broken));
