@@ -45,6 +45,18 @@ macro_rules! erased {
     };
 }
 
+/// Runs `$body` with `$runtime` bound to the engine runtime inside `$self`.
+macro_rules! each {
+    ($self:expr, |$runtime:ident| $body:expr) => {
+        match *$self {
+            #[cfg(feature = "v8")]
+            Runtime::V8(ref mut $runtime) => $body,
+            #[cfg(feature = "chakra")]
+            Runtime::Chakra(ref mut $runtime) => $body,
+        }
+    };
+}
+
 /// A runtime of whichever engine this build has: fresh, or restored from a snapshot of any
 /// engine.
 pub enum Runtime {
@@ -107,6 +119,27 @@ impl Runtime {
     pub fn release_handles(&mut self) -> Result<(), Error> {
         let engine = self.engine();
         self.host_mut().release_handles().map_err(|source| Error::Engine { engine, source })
+    }
+
+    /// Makes `resolver` answer this runtime's imports: of [`Runtime::run`] with an ES module,
+    /// and of every `import()` (see [`crate::use_module_resolver`]).
+    pub fn use_module_resolver(&mut self, resolver: &crate::ModuleResolver) -> Result<(), Error> {
+        each!(self, |runtime| crate::use_module_resolver(runtime, resolver))
+    }
+
+    /// Runs `script`: a classic script for its completion value, an ES module graph for
+    /// `undefined` (see [`Script::run_in`]).
+    pub fn run(&mut self, script: &Script) -> Result<HostValue, Error> {
+        each!(self, |runtime| script.run_in(runtime))
+    }
+
+    /// The namespace of the ES module at `url` (a module of the snapshot, or one loaded
+    /// since), converted like a script's value: its exports as they are now. Engines
+    /// without `ES_MODULES` refuse, naming the capability.
+    pub fn module_namespace(&mut self, url: &str) -> Result<HostValue, Error> {
+        let engine = self.engine();
+        each!(self, |runtime| snapshot_core::Runtime::module_namespace(runtime, url)
+            .map_err(|source| Error::Engine { engine, source }))
     }
 
     fn host(&self) -> &DynScriptHost {

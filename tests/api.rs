@@ -165,3 +165,61 @@ fn erased_runtime_with_exposed_natives_on_every_engine() {
         assert_eq!(fresh.run_script("f.js", "app.util.twice(21)").unwrap(), HostValue::Number(42.0), "{engine}");
     }
 }
+
+/// An embedder's own resolver (modules from memory, under an `app:` scheme of its own): a
+/// module graph made into a snapshot, its namespace read from Rust by URL, `import()` and a
+/// module run after restore through the erased runtime; ChakraCore refuses by capability.
+#[test]
+fn an_embedder_resolves_modules_of_its_own_through_the_erased_runtime() {
+    let files: std::collections::HashMap<&str, &str> = [
+        ("app:main", "import { add } from 'app:math';\nexport const answer = add(40, 2);\nglobalThis.ready = true;"),
+        ("app:math", "export let calls = 0;\nexport function add(a, b) { calls += 1; return a + b; }"),
+        (
+            "app:later",
+            "import { add, calls } from 'app:math';\nexport const seen = calls;\nglobalThis.later = add(1, 1);",
+        ),
+    ]
+    .into_iter()
+    .collect();
+    let resolver: polysnap::ModuleResolver = Arc::new(move |specifier: &str, _referrer: &str| {
+        let source = files.get(specifier).ok_or_else(|| format!("no module {specifier} in memory"))?;
+        Ok(polysnap::core::ModuleSource { url: specifier.to_owned(), source: (*source).to_owned() })
+    });
+    let root = Script::module("app:main", "import { add } from 'app:math';\nexport const answer = add(40, 2);");
+    let options = MakeOptions { module_resolver: Some(resolver.clone()), ..MakeOptions::default() };
+    for engine in engines() {
+        let made = polysnap::make(engine, &Registry::new(), std::slice::from_ref(&root), &options);
+        if engine == EngineKind::ChakraCore {
+            let Err(refused) = made else { panic!("ChakraCore refuses ES modules") };
+            let refused = refused.to_string();
+            assert!(refused.contains("capability ES_MODULES is absent"), "{refused}");
+            let mut fresh = polysnap::Runtime::fresh(engine, &Registry::new()).unwrap();
+            let namespace = fresh.module_namespace("app:main").unwrap_err().to_string();
+            assert!(namespace.contains("capability ES_MODULES is absent"), "{namespace}");
+            continue;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("modules.psnap");
+        polysnap::write_snapshot(&path, &made.unwrap()).unwrap();
+        let file = SnapshotFile::open(&path).unwrap();
+        let mut runtime = polysnap::Runtime::restore(&file, &Registry::new()).unwrap();
+        let HostValue::Object(main) = runtime.module_namespace("app:main").unwrap() else { panic!("an object") };
+        assert!(main.iter().any(|(k, v)| k == "answer" && *v == HostValue::Number(42.0)), "{main:?}");
+        runtime.use_module_resolver(&resolver).unwrap();
+        runtime.run_script("use.js", "import('app:math').then((m) => { globalThis.calls = m.calls; }); 0").unwrap();
+        assert_eq!(runtime.run_script("c.js", "calls").unwrap(), HostValue::Number(1.0), "the captured instance");
+        runtime
+            .run(&Script::module(
+                "app:later",
+                "import { add, calls } from 'app:math';\nglobalThis.seen = calls + add(1, 1);",
+            ))
+            .unwrap();
+        assert_eq!(
+            runtime.run_script("s.js", "seen").unwrap(),
+            HostValue::Number(3.0),
+            "linked to the captured instance"
+        );
+        let HostValue::Object(math) = runtime.module_namespace("app:math").unwrap() else { panic!("an object") };
+        assert!(math.iter().any(|(k, v)| k == "calls" && *v == HostValue::Number(2.0)), "{math:?}");
+    }
+}
