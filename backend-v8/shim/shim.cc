@@ -165,12 +165,13 @@ struct NamedContext {
 // Which context scripts run in: the default one or a named one (index into `named`).
 constexpr int64_t kDefaultContext = -1;
 
-// An ES module of the default context (see "ES modules"): builders compile and link them,
-// runtimes take them back from the snapshot's data. Its id is its index in PsState::modules.
+// An ES module of the default context (see "ES modules"): compiled and linked by the host
+// (builders and runtimes), or taken back from a snapshot's data by a runtime. Its id is its
+// index in PsState::modules.
 struct ModuleEntry {
   v8::Global<v8::Module> module;
   std::string url;              // its import.meta.url
-  std::vector<uint32_t> links;  // builders: the module id of each of its requests, in order
+  std::vector<uint32_t> links;  // the module id of each of its requests, in order (compiled ones)
 };
 
 // The isolate data slot that holds the isolate's PsState (for V8's module callbacks).
@@ -1225,12 +1226,14 @@ uint64_t Checksum(const uint8_t* p, size_t n) {
 // ---- ES modules ---------------------------------------------------------------------------
 //
 // The host resolves a module graph; the shim only compiles, links and evaluates what it is
-// given. Builders: CompileModule (one module, its import specifiers back), LinkModule (the
-// module id each request resolved to, in request order), EvaluateModule (instantiate, with
-// ResolveLinked answering V8 from those links, then evaluate and drain the microtasks so a
-// top-level await settles). CreateBlob adds every module to the default context's snapshot
-// data in id order (AddData); runtimes take them back in the same order (LoadModules) and
-// give out a module's namespace (ModuleNamespace). No namespace is made before capture.
+// given. polysnap__Module__Compile (one module, its import specifiers back), Link (the module
+// id each request resolved to, in request order), Evaluate (instantiate, with ResolveLinked
+// answering V8 from those links, then evaluate and drain the microtasks so a top-level await
+// settles) serve builders and runtimes alike. CreateBlob adds every module to the default
+// context's snapshot data in id order (AddData); runtimes take them back in the same order
+// (LoadModules) and give out a module's namespace (Namespace). `import()` goes to the host
+// (ImportDynamically → PsState::import_fn), which loads what is new through the same calls;
+// builders refuse it. No namespace is made before capture.
 
 // The position of `specifier` among `referrer`'s requests, or -1.
 int RequestIndex(v8::Local<v8::Context> ctx, v8::Local<v8::Module> referrer, v8::Local<v8::String> specifier) {

@@ -32,7 +32,7 @@
 //! | `creator` | making snapshots ([`SnapshotBuilder`]) |
 //! | `runtime` | running JavaScript ([`Runtime`]), restored or fresh |
 //! | [`code_cache`] | V8's code cache in a checked envelope |
-//! | [`modules`] | ES module graphs run in a builder, captured, found again by URL |
+//! | [`modules`] | ES module graphs run in a builder, captured, found again by URL; graphs and `import()` in runtimes |
 //! | `error` | [`V8Error`] |
 //! | [`api`] | snapshot-core's backend traits implemented for V8 |
 //!
