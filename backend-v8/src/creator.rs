@@ -11,7 +11,7 @@ use crate::convert;
 use crate::envelope;
 use crate::error::V8Error;
 use crate::ffi;
-use crate::modules::ModuleGraph;
+use crate::module_graph::ModuleGraph;
 use crate::natives::{self, NativeSpec, NativeTable};
 use crate::platform;
 

@@ -33,6 +33,7 @@
 //! | `runtime` | running JavaScript ([`Runtime`]), restored or fresh |
 //! | [`code_cache`] | V8's code cache in a checked envelope |
 //! | [`modules`] | ES module graphs run in a builder, captured, found again by URL; graphs and `import()` in runtimes |
+//! | `module_graph` | one isolate's modules: each URL compiled once, linked, `import()` answered |
 //! | `error` | [`V8Error`] |
 //! | [`api`] | snapshot-core's backend traits implemented for V8 |
 //!
@@ -173,6 +174,7 @@ mod creator;
 pub mod envelope;
 mod error;
 mod ffi;
+mod module_graph;
 pub mod modules;
 mod natives;
 mod platform;

@@ -11,7 +11,11 @@ use std::sync::{Mutex, MutexGuard};
 use serde_json::Value;
 use snapshot_core::ModuleSource;
 
-use super::natives::xxhash;
+/// The content hash of a module's file or source, as the module caches record it (xxh3-64):
+/// `require.cache` entries and captured ES modules alike.
+pub(crate) fn xxhash(bytes: &[u8]) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(bytes)
+}
 
 /// What the query of a module's URL is when its file changed since the snapshot and the
 /// module policy is `reload`: a later `import()` of the file loads it as a new instance,

@@ -9,6 +9,8 @@ use std::time::Instant;
 
 use snapshot_core::{HostCall, HostError, HostFunction, HostValue, Registry, RegistryError};
 
+use super::modules::xxhash;
+
 /// What happens at capture to a file the program still has open.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum FilePolicy {
@@ -156,11 +158,6 @@ pub fn register(registry: &mut Registry, state: &Arc<HostState>) -> Result<(), R
         registry.shared_function(name, func)?;
     }
     Ok(())
-}
-
-/// The content hash the module cache records (xxh3-64).
-pub(crate) fn xxhash(bytes: &[u8]) -> u64 {
-    xxhash_rust::xxh3::xxh3_64(bytes)
 }
 
 fn string(call: &HostCall, index: usize) -> Result<String, HostError> {

@@ -17,7 +17,8 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use snapshot_core::{stable_id, DynScriptHost, HostValue, RehydrateError, Rehydrator, Rehydrators, StableId};
 
-use super::natives::{xxhash, FilePolicy, HostState, ModulePolicy};
+use super::modules::xxhash;
+use super::natives::{FilePolicy, HostState, ModulePolicy};
 
 /// Every host rehydrator, in the order they run.
 pub fn all(state: &Arc<HostState>) -> Rehydrators<DynScriptHost> {
