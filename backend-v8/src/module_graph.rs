@@ -84,8 +84,8 @@ impl ModuleGraph {
         if let Some(id) = self.id_of(&module.url) {
             return Ok(id);
         }
-        if let Some(&line) = snapshot_core::scan::namespace_bindings(&module.source).first() {
-            if self.capturing {
+        if self.capturing {
+            if let Some(&line) = snapshot_core::scan::namespace_bindings(&module.source).first() {
                 return Err(V8Error::ModuleNamespace { url: module.url.clone(), line });
             }
         }
@@ -127,6 +127,7 @@ impl ModuleGraph {
         self as *mut ModuleGraph as *mut c_void
     }
 }
+
 /// The import specifiers the shim wrote: u32 count, then (u32 length, UTF-8) each.
 fn specifiers(bytes: &[u8]) -> Result<Vec<String>, V8Error> {
     let mut rest = bytes;

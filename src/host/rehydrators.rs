@@ -196,6 +196,16 @@ impl Rehydrator<DynScriptHost> for Files {
     }
 }
 
+/// What happened to the module file at `path` since its content hash was `hash` (`is gone`,
+/// `changed`), or `None` when it still has that content.
+fn file_change(path: &str, hash: &str) -> Option<&'static str> {
+    match std::fs::read(path) {
+        Ok(bytes) if format!("{:016x}", xxhash(&bytes)) == hash => None,
+        Ok(_) => Some("changed"),
+        Err(_) => Some("is gone"),
+    }
+}
+
 /// A cached module: file and content hash when it was loaded.
 #[derive(Serialize, Deserialize)]
 struct ModuleRecord {
@@ -220,11 +230,7 @@ impl Rehydrator<DynScriptHost> for Modules {
 
     fn after_restore(&mut self, host: &mut DynScriptHost, records: Vec<ModuleRecord>) -> Result<(), RehydrateError> {
         for record in records {
-            let now = std::fs::read(&record.filename).map(|b| format!("{:016x}", xxhash(&b)));
-            if now.as_deref().ok() == Some(record.hash.as_str()) {
-                continue;
-            }
-            let what = if now.is_err() { "is gone" } else { "changed" };
+            let Some(what) = file_change(&record.filename, &record.hash) else { continue };
             match self.0 {
                 ModulePolicy::Refuse => {
                     return Err(RehydrateError::Refused {
@@ -273,11 +279,7 @@ impl Rehydrator<DynScriptHost> for EsModules {
     fn after_restore(&mut self, _: &mut DynScriptHost, records: Vec<EsModuleRecord>) -> Result<(), RehydrateError> {
         for record in records {
             let Some(path) = record.url.strip_prefix("file://") else { continue };
-            let now = std::fs::read(path).map(|b| format!("{:016x}", xxhash(&b)));
-            if now.as_deref().ok() == Some(record.hash.as_str()) {
-                continue;
-            }
-            let what = if now.is_err() { "is gone" } else { "changed" };
+            let Some(what) = file_change(path, &record.hash) else { continue };
             match self.0.module_policy {
                 ModulePolicy::Refuse => {
                     return Err(RehydrateError::Refused {
