@@ -602,6 +602,16 @@ fn an_es_module_application_is_made_and_run() {
     write(&root, "use.js", "import('./counter.mjs').then((ns) => { globalThis.seen = ns.count; });");
     let imported = polysnap(&root, &["run", "app.psnap", "use.js", "-p", "seen + ' ' + report()"]);
     assert_eq!(stdout(&imported).trim(), format!("2 app 2 2 {url}"), "{}", stderr(&imported));
+    // main() may import() as well: the resolver is there before it runs.
+    write(
+        &root,
+        "main.js",
+        "snapshot.setMain(() => { import('./counter.mjs').then((ns) => { globalThis.fromMain = ns.count; }); });",
+    );
+    let made_main = polysnap(&root, &["make", "--engine", "v8", "-o", "main.psnap", "main.js"]);
+    assert_eq!(made_main.status.code(), Some(0), "{}", stderr(&made_main));
+    let from_main = polysnap(&root, &["run", "main.psnap", "-p", "fromMain"]);
+    assert_eq!(stdout(&from_main).trim(), "0", "{}", stderr(&from_main));
     // The fresh life cycle gives what the restore gives; --module makes any file a module.
     let exec = polysnap(&root, &["exec", "--engine", "v8", "app.mjs", "-p", "report()"]);
     assert_eq!(stdout(&exec).trim(), format!("app 2 2 {url}"), "{}", stderr(&exec));

@@ -151,8 +151,8 @@ pub fn restore<A: Api>(scenario: &Scenario, path: &Path) -> Result<String, StepE
     };
     let file = SnapshotFile::open(&path).map_err(polysnap::Error::from)?;
     let mut runtime = polysnap::restore::<A>(&file, &host.registry, &mut host.rehydrators)?;
-    polysnap::run_main(&mut runtime, &[])?;
     polysnap::use_module_resolver(&mut runtime, &resolver(&host))?;
+    polysnap::run_main(&mut runtime, &[])?;
     check(scenario, &mut runtime)
 }
 

@@ -61,8 +61,9 @@ fn run_restored<A: snapshot_core::Api>(
     scripts: &[Script],
     resolver: &ModuleResolver,
 ) -> Result<Option<String>, Error> {
-    run_main(runtime, &args.args)?;
+    // Before main(): it may import() too.
     use_module_resolver(runtime, resolver)?;
+    run_main(runtime, &args.args)?;
     let Some(name) = &args.context else {
         return after_restore(runtime, scripts, args.print.as_deref());
     };
